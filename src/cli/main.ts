@@ -1,0 +1,193 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { createApp, createContext, prepareDatabase } from '../app.ts';
+import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { ROLES, type Role } from '../platform/context.ts';
+import { DataFileError } from '../modules/reference/index.ts';
+import { createUser } from '../modules/identity/index.ts';
+import { importCitizens } from '../modules/registry/import.ts';
+import { generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
+import { createProgress } from './progress.ts';
+import { printDemoLogins, readDemoLogins, seedDemoUsers } from './seed.ts';
+
+const positiveInt = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return Number(v);
+};
+
+function config(overrides: Partial<Config> = {}): Config {
+  return loadConfig(process.env, overrides);
+}
+
+async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>, overrides: Partial<Config> = {}): Promise<T> {
+  const cfg = config(overrides);
+  const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
+  const database = await prepareDatabase(cfg, logger);
+  try {
+    return await fn(await createContext(cfg, database, logger));
+  } finally {
+    await database.close();
+  }
+}
+
+/** Seeds the demo population and users on an empty database. */
+async function seedIfEmpty(ctx: Awaited<ReturnType<typeof createContext>>, citizens: number, seed: number, log: (s: string) => void) {
+  const any = await ctx.db.selectFrom('citizens').select('citizen_id').limit(1).executeTakeFirst();
+  if (!any) {
+    log(`Generating a demo population of ${citizens} citizens (seed ${seed})…`);
+    const bar = createProgress('citizens', citizens);
+    const r = await generatePopulation(ctx.database, { citizens, seed, onProgress: (p) => bar.update(p.citizens) });
+    bar.stop();
+    log(`  ${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s`);
+  }
+  return seedDemoUsers(ctx);
+}
+
+async function ensureWebBuilt(cfg: Config, log: (s: string) => void) {
+  if (existsSync(path.join(cfg.webDistDir, 'index.html'))) return;
+  const viteConfig = path.resolve('web/vite.config.ts');
+  if (!existsSync(viteConfig)) return;
+  log('Building the web app (first start only)…');
+  const { build } = await import('vite');
+  await build({ configFile: viteConfig, logLevel: 'warn' });
+}
+
+const program = new Command('dost')
+  .description('dost — one-window social services. Uses PGlite in DOST_DATA_DIR (default ./.data), or PostgreSQL when DATABASE_URL is set.')
+  .showHelpAfterError();
+
+program.command('start')
+  .description('Migrate, load reference data, seed a demo population on first start, and serve the product')
+  .option('-p, --port <port>', 'port to listen on (default PORT or 3000)', positiveInt)
+  .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
+  .option('--demo-citizens <n>', 'size of the demo population on first start', positiveInt, 2000)
+  .option('--no-demo', 'do not seed demo data')
+  .action(async (opts: { port?: number; host?: string; demoCitizens: number; demo: boolean }) => {
+    const started = performance.now();
+    const cfg = config({ ...(opts.port && { port: opts.port }), ...(opts.host && { host: opts.host }) });
+    const logger = createLogger(cfg.logLevel);
+    const log = (s: string) => process.stdout.write(`${s}\n`);
+    await ensureWebBuilt(cfg, log);
+    const database = await prepareDatabase(cfg, logger);
+    const ctx = await createContext(cfg, database, logger);
+    if (opts.demo) await seedIfEmpty(ctx, opts.demoCitizens, 42, log);
+    const app = await createApp(ctx);
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      const force = setTimeout(() => process.exit(1), 15_000);
+      force.unref();
+      try {
+        await app.close();
+        await database.close();
+      } finally {
+        process.exit(0);
+      }
+    };
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    const address = await app.listen({ port: cfg.port, host: cfg.host });
+    logger.info({ address, database: database.kind, startMs: Math.round(performance.now() - started) }, 'dost started');
+    const logins = await readDemoLogins(cfg.dataDir);
+    if (logins) printDemoLogins(logins, cfg.publicUrl);
+  });
+
+program.command('migrate')
+  .description('Apply pending database migrations and load the reference data files')
+  .action(async () => {
+    await withDatabase(async (ctx) => process.stdout.write(`database ready (${ctx.database.kind})\n`));
+  });
+
+program.command('seed')
+  .description('Seed a demo population and one user per role into an empty database; prints the logins')
+  .option('--citizens <n>', 'population size', positiveInt, 2000)
+  .option('--seed <s>', 'random seed (same seed, same people)', positiveInt, 42)
+  .action(async (opts: { citizens: number; seed: number }) => {
+    await withDatabase(async (ctx) => {
+      const logins = await seedIfEmpty(ctx, opts.citizens, opts.seed, (s) => process.stdout.write(`${s}\n`));
+      const all = logins ?? (await readDemoLogins(ctx.config.dataDir));
+      if (all) printDemoLogins(all, ctx.config.publicUrl);
+      else process.stdout.write('users exist already; nothing seeded\n');
+    });
+  });
+
+const importCmd = program.command('import').description('Bulk import into the registry');
+importCmd.command('citizens <file>')
+  .description('Import citizens from a CSV (fin,last_name,first_name,patronymic,birth_date,sex,district_code,address,phone,id_card_number). All or nothing unless --skip-invalid.')
+  .option('--skip-invalid', 'import the good rows and report the bad ones', false)
+  .action(async (file: string, opts: { skipInvalid: boolean }) => {
+    if (!existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
+    const size = statSync(file).size;
+    await withDatabase(async (ctx) => {
+      const bar = createProgress('bytes', size);
+      const report = await importCitizens(ctx.database, createReadStream(file), { skipInvalid: opts.skipInvalid, locale: 'en', onProgress: (p) => bar.update(p.bytes) });
+      bar.stop();
+      for (const e of report.errors.slice(0, 200)) process.stderr.write(`line ${e.line}: ${e.field}: ${e.message} [${e.code}]\n`);
+      if (report.errors.length > 200) process.stderr.write(`… and ${report.errors.length - 200} more\n`);
+      process.stdout.write(`imported ${report.imported}, rejected ${report.rejected} in ${(report.durationMs / 1000).toFixed(1)} s\n`);
+      if (report.rejected > 0 && !opts.skipInvalid) process.exitCode = 2;
+    });
+  });
+
+program.command('generate')
+  .description('Generate a deterministic synthetic population into the database, or as CSV with --out')
+  .requiredOption('--citizens <n>', 'number of citizens (up to 10,000,000)', positiveInt)
+  .option('--seed <s>', 'random seed', positiveInt, 1)
+  .option('--out <dir>', 'write citizens.csv into this folder instead of the database')
+  .action(async (opts: { citizens: number; seed: number; out?: string }) => {
+    if (opts.citizens > 10_000_000) throw new InvalidArgumentError('at most 10,000,000 citizens');
+    const bar = createProgress('citizens', opts.citizens);
+    if (opts.out) {
+      await writePopulationCsv({ citizens: opts.citizens, seed: opts.seed, out: opts.out, onProgress: (p) => bar.update(p.citizens) });
+      bar.stop();
+      process.stdout.write(`wrote ${path.join(opts.out, 'citizens.csv')}\n`);
+      return;
+    }
+    await withDatabase(async (ctx) => {
+      const r = await generatePopulation(ctx.database, { citizens: opts.citizens, seed: opts.seed, onProgress: (p) => bar.update(p.citizens) });
+      bar.stop();
+      process.stdout.write(`${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s\n`);
+    });
+  });
+
+const users = program.command('users').description('Manage users');
+users.command('list').description('List users and their roles').action(async () => {
+  await withDatabase(async (ctx) => {
+    const rows = await ctx.db.selectFrom('users').select(['username', 'roles', 'disabled', 'center_code']).orderBy('username').execute();
+    for (const r of rows) process.stdout.write(`${r.username.padEnd(24)} ${r.roles.join(',').padEnd(30)} ${r.center_code ?? ''}${r.disabled ? ' (disabled)' : ''}\n`);
+  });
+});
+users.command('create <username>')
+  .description('Create a user; the password is read from DOST_PASSWORD or generated and printed')
+  .requiredOption('--roles <roles>', `comma-separated: ${ROLES.join(', ')}`)
+  .option('--name <displayName>', 'display name')
+  .option('--center <code>', 'center code for center staff')
+  .action(async (username: string, opts: { roles: string; name?: string; center?: string }) => {
+    const roles = opts.roles.split(',').map((r) => r.trim()) as Role[];
+    const bad = roles.filter((r) => !ROLES.includes(r));
+    if (bad.length > 0) throw new InvalidArgumentError(`unknown role(s): ${bad.join(', ')}`);
+    const password = process.env.DOST_PASSWORD ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
+    await withDatabase(async (ctx) => {
+      await createUser(ctx, { username, displayName: opts.name ?? username, password, roles, centerCode: opts.center ?? null });
+      process.stdout.write(`created ${username}${process.env.DOST_PASSWORD ? '' : ` with password ${password}`}\n`);
+    });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof ConfigError || e instanceof DataFileError || e instanceof InvalidArgumentError) {
+    process.stderr.write(`dost: ${e.message}\n`);
+    process.exit(2);
+  }
+  const err = e as { code?: string; message?: string; details?: unknown };
+  if (err.code && typeof err.code === 'string' && /^[A-Z_]+$/.test(err.code)) {
+    process.stderr.write(`dost: ${err.code}: ${err.message}\n${err.details ? `${JSON.stringify(err.details, null, 2)}\n` : ''}`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,72 @@
+import { Type } from 'typebox';
+import type { App } from '../../platform/http/server.ts';
+import { requireActor, SESSION_COOKIE } from '../../platform/http/server.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { ErrorBody, Page } from '../../platform/http/schemas.ts';
+import * as service from './service.ts';
+import { AdminUserOut, CreateUserBody, ListUsersQuery, LoginBody, SessionOut, TokenOut, UpdateUserBody } from './schema.ts';
+
+/** Sign-in, sessions, bearer tokens, and the administrator's user management. */
+export function identityRoutes(app: App, ctx: AppContext): void {
+  const loginLimit = { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' };
+  const cookieOptions = {
+    httpOnly: true, secure: true, sameSite: 'lax' as const, path: '/', maxAge: ctx.config.sessionTtlHours * 3600,
+  };
+
+  app.post('/api/auth/login', {
+    config: { auth: 'public', rateLimit: loginLimit },
+    schema: { tags: ['auth'], summary: 'Sign in to the web app (sets the session cookie)', body: LoginBody, response: { 200: SessionOut, '4xx': ErrorBody } },
+  }, async (req, reply) => {
+    const user = await service.authenticate(ctx, req.body.username, req.body.password);
+    const s = await service.openSession(ctx, user, 'cookie', { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) });
+    void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions);
+    return { user: s.user, csrfToken: s.csrfToken };
+  });
+
+  app.post('/api/auth/token', {
+    config: { auth: 'public', rateLimit: loginLimit },
+    schema: { tags: ['auth'], summary: 'Get a bearer token for API clients', body: LoginBody, response: { 200: TokenOut, '4xx': ErrorBody } },
+  }, async (req) => {
+    const user = await service.authenticate(ctx, req.body.username, req.body.password);
+    const s = await service.openSession(ctx, user, 'bearer', { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) });
+    return { token: s.token, expiresAt: s.expiresAt.toISOString() };
+  });
+
+  app.post('/api/auth/logout', {
+    config: { auth: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), '4xx': ErrorBody } },
+  }, async (req, reply) => {
+    const token = req.sessionKind === 'bearer' ? req.headers.authorization!.slice(7).trim() : req.cookies[SESSION_COOKIE]!;
+    await service.closeSession(ctx, token);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/me', {
+    config: { auth: 'authenticated' },
+    schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token for changes', response: { 200: SessionOut, '4xx': ErrorBody } },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const token = req.sessionKind === 'cookie' ? req.cookies[SESSION_COOKIE] : undefined;
+    const resolved = token ? await service.resolveSession(ctx, token) : undefined;
+    return { user: await service.getMe(ctx, actor), csrfToken: resolved?.csrfToken ?? '' };
+  });
+
+  app.get('/api/admin/users', {
+    config: { auth: ['admin'] },
+    schema: { tags: ['admin'], summary: 'List users', querystring: ListUsersQuery, response: { 200: Page(AdminUserOut), '4xx': ErrorBody } },
+  }, async (req) => service.listUsers(ctx, req.query));
+
+  app.post('/api/admin/users', {
+    config: { auth: ['admin'] },
+    schema: { tags: ['admin'], summary: 'Create a user', body: CreateUserBody, response: { 201: AdminUserOut, '4xx': ErrorBody } },
+  }, async (req, reply) => reply.status(201).send(await service.createUser(ctx, req.body)));
+
+  app.patch('/api/admin/users/:userId', {
+    config: { auth: ['admin'] },
+    schema: {
+      tags: ['admin'], summary: 'Change a user (roles, password, disable)',
+      params: Type.Object({ userId: Type.String({ format: 'uuid' }) }), body: UpdateUserBody, response: { 200: AdminUserOut, '4xx': ErrorBody },
+    },
+  }, async (req) => service.updateUser(ctx, requireActor(req), req.params.userId, req.body));
+}

@@ -1,0 +1,73 @@
+import { Type, type Static } from 'typebox';
+import { ROLES } from '../../platform/context.ts';
+import { LOCALES } from '../../platform/i18n.ts';
+
+export const RoleSchema = Type.Enum(ROLES);
+export const LocaleSchema = Type.Enum(LOCALES);
+
+export const LoginBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const UserOut = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(RoleSchema),
+  locale: LocaleSchema,
+  citizenId: Type.Union([Type.Integer(), Type.Null()]),
+  centerCode: Type.Union([Type.String(), Type.Null()]),
+});
+export type UserOut = Static<typeof UserOut>;
+
+export const SessionOut = Type.Object({ user: UserOut, csrfToken: Type.String() });
+export const TokenOut = Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+
+export const AdminUserOut = Type.Intersect([
+  UserOut,
+  Type.Object({ disabled: Type.Boolean(), lockedUntil: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() }),
+]);
+export type AdminUserOut = Static<typeof AdminUserOut>;
+
+const Username = Type.String({ pattern: '^[a-z0-9._-]{3,64}$' });
+const Password = Type.String({ minLength: 10, maxLength: 256 });
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Username,
+    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Password,
+    roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 7, uniqueItems: true }),
+    centerCode: Type.Optional(Type.Union([Type.String({ maxLength: 30 }), Type.Null()])),
+    citizenId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    locale: Type.Optional(LocaleSchema),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UpdateUserBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    password: Type.Optional(Password),
+    roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, maxItems: 7, uniqueItems: true })),
+    centerCode: Type.Optional(Type.Union([Type.String({ maxLength: 30 }), Type.Null()])),
+    disabled: Type.Optional(Type.Boolean()),
+    locale: Type.Optional(LocaleSchema),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+export const ListUsersQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    role: Type.Optional(RoleSchema),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type ListUsersQuery = Static<typeof ListUsersQuery>;

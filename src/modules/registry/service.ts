@@ -1,0 +1,133 @@
+import { Value } from 'typebox/value';
+import { recordAudit } from '../../platform/audit.ts';
+import type { Actor, AppContext } from '../../platform/context.ts';
+import { hasRole } from '../../platform/context.ts';
+import { AppError, notFound, validationError } from '../../platform/errors.ts';
+import { publishEvent } from '../../platform/events.ts';
+import type { Db } from '../../platform/db.ts';
+import { validationMessage } from '../../platform/http/errors.ts';
+import { isIsoDate, normalizeFin } from './identifiers.ts';
+import * as repo from './repository.ts';
+import { LifeEventData, type CitizenRecord, type CitizenSummary, type RecordLifeEventBody } from './schema.ts';
+
+type SummaryRow = NonNullable<Awaited<ReturnType<typeof repo.findCitizenByFin>>>;
+
+/** The short form of a citizen used in lists and case views. */
+export function toCitizenSummary(c: SummaryRow): CitizenSummary {
+  return {
+    id: c.citizen_id, fin: c.fin, lastName: c.last_name, firstName: c.first_name, patronymic: c.patronymic,
+    birthDate: c.birth_date, sex: c.sex, districtCode: c.district_code, deathDate: c.death_date,
+  };
+}
+
+/** Staff roles that may look people up in the registry. */
+export const REGISTRY_READERS = ['operator', 'officer', 'call_center_agent', 'center_manager', 'admin'] as const;
+
+/** Throws FORBIDDEN unless the actor is the citizen or staff allowed to read the registry. */
+export function assertMayReadCitizen(actor: Actor, citizenId: number): void {
+  if (actor.citizenId === citizenId) return;
+  if (hasRole(actor, ...REGISTRY_READERS)) return;
+  throw new AppError('FORBIDDEN');
+}
+
+/** Finds a citizen by FIN (exact match); the look-up is audited even when nobody is found. */
+export async function findCitizenByFin(ctx: AppContext, actor: Actor, finInput: string) {
+  const fin = normalizeFin(finInput);
+  const row = await repo.findCitizenByFin(ctx.db, fin);
+  await recordAudit(ctx.db, actor, {
+    action: 'citizen.search', citizenId: row?.citizen_id ?? null, resource: `citizens?fin=${fin.slice(0, 1)}******`, purpose: 'identify citizen at service point',
+  });
+  return { items: row ? [toCitizenSummary(row)] : [] };
+}
+
+/** The full registry record: person, current household and life events. Audited. */
+export async function getCitizenRecord(ctx: AppContext, actor: Actor, citizenId: number, purpose: string): Promise<CitizenRecord> {
+  assertMayReadCitizen(actor, citizenId);
+  const c = await repo.findCitizenById(ctx.db, citizenId);
+  if (!c) throw notFound(`citizen ${citizenId}`);
+  const [household, events] = await Promise.all([repo.findCurrentHousehold(ctx.db, citizenId), repo.listLifeEvents(ctx.db, citizenId)]);
+  await recordAudit(ctx.db, actor, { action: 'citizen.read', citizenId, resource: `citizens/${citizenId}`, purpose });
+  return {
+    ...toCitizenSummary(c),
+    address: c.address, phone: c.phone, idCardNumber: c.id_card_number,
+    household: household
+      ? {
+          id: household.householdId,
+          members: household.members.map((m) => ({
+            citizenId: m.citizen_id, fin: m.fin, name: `${m.last_name} ${m.first_name}`, relation: m.relation, birthDate: m.birth_date,
+          })),
+        }
+      : null,
+    lifeEvents: events.map((e) => ({ id: e.event_id, type: e.type, occurredOn: e.occurred_on, recordedAt: e.recorded_at.toISOString(), source: e.source, data: e.data })),
+  };
+}
+
+/** The signed-in citizen's own record. */
+export async function getOwnRecord(ctx: AppContext, actor: Actor): Promise<CitizenRecord> {
+  if (actor.citizenId == null) throw notFound('citizen record for this user');
+  return getCitizenRecord(ctx, actor, actor.citizenId, 'citizen views own record');
+}
+
+/** Citizen summaries by id, for lists (the caller audits). */
+export async function getCitizenSummaries(db: Db, ids: number[]): Promise<Map<number, CitizenSummary>> {
+  const rows = await repo.findCitizenSummaries(db, [...new Set(ids)]);
+  return new Map(rows.map((r) => [r.citizen_id, toCitizenSummary(r)]));
+}
+
+/**
+ * Appends a life event after validating its facts against the schema of its type, and publishes
+ * it through the outbox in the same transaction.
+ */
+export async function recordLifeEvent(ctx: AppContext, actor: Actor, citizenId: number, body: RecordLifeEventBody) {
+  const schema = LifeEventData[body.type];
+  const errors = [...Value.Errors(schema, body.data)].map((e) => ({
+    field: `/data${e.instancePath}${e.keyword === 'required' ? `/${(e.params as { requiredProperties?: string[] }).requiredProperties?.[0] ?? ''}` : ''}`,
+    code: e.keyword, message: validationMessage(e.keyword, actor.locale),
+  }));
+  if (!isIsoDate(body.occurredOn)) errors.push({ field: '/occurredOn', code: 'format', message: validationMessage('format', actor.locale) });
+  else if (body.occurredOn > new Date(ctx.now().getTime() + 86_400_000).toISOString().slice(0, 10)) {
+    errors.push({ field: '/occurredOn', code: 'maximum', message: validationMessage('maximum', actor.locale) });
+  }
+  if (errors.length > 0) throw validationError(errors);
+  return ctx.db.transaction().execute(async (trx) => {
+    const c = await repo.findCitizenById(trx, citizenId);
+    if (!c) throw notFound(`citizen ${citizenId}`);
+    if (c.death_date && body.type !== 'death') throw new AppError('CONFLICT', { what: 'citizen is recorded as deceased' });
+    if (body.type === 'death') {
+      if (c.death_date) throw new AppError('CONFLICT', { what: 'death already recorded' });
+      await repo.setDeathDate(trx, citizenId, body.occurredOn);
+    }
+    const row = await repo.insertLifeEvent(trx, { citizenId, type: body.type, occurredOn: body.occurredOn, source: body.source, data: body.data });
+    await publishEvent(trx, 'registry.life_event.recorded', { citizenId, eventId: row.event_id, type: row.type, occurredOn: row.occurred_on });
+    await recordAudit(trx, actor, { action: 'citizen.life_event.record', citizenId, resource: `citizens/${citizenId}/life-events/${row.event_id}`, purpose: `record ${body.type}` });
+    return { id: row.event_id, type: row.type, occurredOn: row.occurred_on, recordedAt: row.recorded_at.toISOString(), source: row.source, data: row.data };
+  });
+}
+
+/** Prefill keys a form field may ask for. */
+export type PrefillKey = 'citizen.fin' | 'citizen.full_name' | 'citizen.birth_date' | 'citizen.phone' | 'citizen.address_district' | 'citizen.id_card_number' | 'household.size';
+
+/**
+ * The values the registry already holds for a form's prefill keys, so the citizen is never
+ * asked for them. Audited as a read of personal data.
+ */
+export async function getPrefillValues(db: Db, actor: Actor, citizenId: number, keys: PrefillKey[]): Promise<Partial<Record<PrefillKey, string | number>>> {
+  assertMayReadCitizen(actor, citizenId);
+  const c = await repo.findCitizenById(db, citizenId);
+  if (!c) throw notFound(`citizen ${citizenId}`);
+  const out: Partial<Record<PrefillKey, string | number>> = {};
+  const household = keys.includes('household.size') ? await repo.findCurrentHousehold(db, citizenId) : undefined;
+  for (const k of keys) {
+    switch (k) {
+      case 'citizen.fin': out[k] = c.fin; break;
+      case 'citizen.full_name': out[k] = [c.last_name, c.first_name, c.patronymic].filter(Boolean).join(' '); break;
+      case 'citizen.birth_date': out[k] = c.birth_date; break;
+      case 'citizen.phone': if (c.phone) out[k] = c.phone; break;
+      case 'citizen.address_district': out[k] = c.district_code; break;
+      case 'citizen.id_card_number': if (c.id_card_number) out[k] = c.id_card_number; break;
+      case 'household.size': out[k] = household ? household.members.filter((m) => !m.death_date).length : 1; break;
+    }
+  }
+  if (keys.length > 0) await recordAudit(db, actor, { action: 'citizen.prefill', citizenId, resource: `citizens/${citizenId}/prefill`, purpose: 'fill application form from registry' });
+  return out;
+}

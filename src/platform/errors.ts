@@ -1,0 +1,66 @@
+import { format, type Locale, type Translated } from './i18n.ts';
+
+/**
+ * Every error the product reports, with its HTTP status and its message in each language.
+ * One table: adding a code means adding its status and translations here, nowhere else.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, az: 'Məlumatlar düzgün deyil', ru: 'Данные заполнены неверно', en: 'The request is not valid' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, az: 'Idempotency-Key başlığı tələb olunur', ru: 'Требуется заголовок Idempotency-Key', en: 'An Idempotency-Key header is required' },
+  UNAUTHENTICATED: { status: 401, az: 'Sistemə daxil olun', ru: 'Войдите в систему', en: 'Please sign in' },
+  INVALID_CREDENTIALS: { status: 401, az: 'İstifadəçi adı və ya şifrə yanlışdır', ru: 'Неверное имя пользователя или пароль', en: 'Wrong username or password' },
+  CSRF_FAILED: { status: 403, az: 'Sorğu təsdiqlənmədi (CSRF). Səhifəni yeniləyin', ru: 'Запрос не подтверждён (CSRF). Обновите страницу', en: 'Request not verified (CSRF). Reload the page' },
+  FORBIDDEN: { status: 403, az: 'Bu əməliyyat üçün icazəniz yoxdur', ru: 'У вас нет прав на это действие', en: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, az: 'Tapılmadı: {what}', ru: 'Не найдено: {what}', en: 'Not found: {what}' },
+  CONFLICT: { status: 409, az: 'Ziddiyyət: {what}', ru: 'Конфликт: {what}', en: 'Conflict: {what}' },
+  INVALID_TRANSITION: { status: 409, az: '“{action}” əməliyyatı “{status}” statusunda mümkün deyil', ru: 'Действие «{action}» невозможно в статусе «{status}»', en: 'Action “{action}” is not possible in status “{status}”' },
+  STALE_VERSION: { status: 409, az: 'Müraciət artıq dəyişib; yeniləyin', ru: 'Заявление уже изменено; обновите', en: 'The application changed meanwhile; reload it' },
+  PAYLOAD_TOO_LARGE: { status: 413, az: 'Göndərilən məlumat çox böyükdür', ru: 'Слишком большой запрос', en: 'The request is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, az: 'Məlumat formatı dəstəklənmir', ru: 'Формат данных не поддерживается', en: 'Unsupported content type' },
+  IDEMPOTENCY_MISMATCH: { status: 422, az: 'Bu açar başqa sorğu üçün istifadə olunub', ru: 'Этот ключ уже использован для другого запроса', en: 'This Idempotency-Key was used for a different request' },
+  ACCOUNT_LOCKED: { status: 423, az: 'Hesab müvəqqəti bloklanıb; {minutes} dəqiqədən sonra yenidən cəhd edin', ru: 'Учётная запись временно заблокирована; попробуйте через {minutes} мин.', en: 'Account temporarily locked; try again in {minutes} minutes' },
+  RATE_LIMITED: { status: 429, az: 'Çox sayda sorğu; bir az sonra yenidən cəhd edin', ru: 'Слишком много запросов; повторите позже', en: 'Too many requests; try again later' },
+  INTERNAL: { status: 500, az: 'Daxili xəta baş verdi', ru: 'Внутренняя ошибка', en: 'Internal error' },
+  UNAVAILABLE: { status: 503, az: 'Xidmət müvəqqəti əlçatan deyil', ru: 'Сервис временно недоступен', en: 'Service temporarily unavailable' },
+} as const satisfies Record<string, { status: number } & Translated>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem with one input field; `field` is a JSON pointer (`/data/income`) or a CSV column. */
+export interface ErrorDetail {
+  field: string;
+  code: string;
+  message: string;
+  line?: number;
+}
+
+/**
+ * The one error type of the product. Services throw it; the HTTP layer maps its code to a status
+ * and translates the message; unknown errors never reach the caller.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, unknown> = {},
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(format(ERROR_CODES[code].en, params));
+    this.status = ERROR_CODES[code].status;
+  }
+
+  /** The message in the caller's language. */
+  localized(locale: Locale): string {
+    return format(ERROR_CODES[this.code][locale], this.params);
+  }
+}
+
+/** Shorthand for the most common error: input that breaks a rule, with the fields at fault. */
+export function validationError(details: ErrorDetail[]): AppError {
+  return new AppError('VALIDATION_FAILED', {}, details);
+}
+
+/** Not-found error naming what was missing. */
+export function notFound(what: string): AppError {
+  return new AppError('NOT_FOUND', { what });
+}

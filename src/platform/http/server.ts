@@ -1,0 +1,215 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Registry, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { Actor, AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { pingDatabase } from '../db.ts';
+import { errorHandler, requestLocale } from './errors.ts';
+import type { RouteAuth } from './route-auth.ts';
+import { resolveSession } from '../../modules/identity/service.ts';
+
+/** The Fastify instance with TypeBox types, as every module's routes receive it. */
+export type App = FastifyInstance<
+  import('node:http').Server, import('node:http').IncomingMessage, import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger, TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared authorization, for the route-walking tests and docs. */
+    routeTable: RouteInfo[];
+  }
+  interface FastifyRequest {
+    /** The signed-in user, or null. */
+    actor: Actor | null;
+    sessionKind: 'cookie' | 'bearer' | null;
+  }
+}
+
+/** A registered route and who may call it. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+  hasBody: boolean;
+  schema: { body?: unknown; querystring?: unknown; params?: unknown; headers?: unknown };
+}
+
+/** Name of the web session cookie. */
+export const SESSION_COOKIE = 'dost_session';
+
+/** A module's HTTP surface: registers its routes on the app. */
+export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** Returns the signed-in actor or throws UNAUTHENTICATED. */
+export function requireActor(req: FastifyRequest): Actor {
+  if (!req.actor) throw new AppError('UNAUTHENTICATED');
+  return req.actor;
+}
+
+/**
+ * Builds the HTTP server: security (sessions, CSRF, route authorization, login rate limits),
+ * the error mapping, OpenAPI, health and metrics, the modules' routes and the web app.
+ * Nothing listens until the caller calls `listen`.
+ */
+export async function buildServer(ctx: AppContext, modules: RouteModule[]): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID()),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  // Every API route must say who may call it; one that does not stops the server from starting.
+  // Non-API routes (static files of the web app, the API reference) are public by nature.
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    let auth = (route.config as { auth?: RouteAuth } | undefined)?.auth;
+    if (auth === undefined) {
+      if (route.url.startsWith('/api/')) throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+      auth = 'public';
+      route.config = { ...(route.config ?? {}), auth } as typeof route.config;
+    }
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      const s = (route.schema ?? {}) as RouteInfo['schema'];
+      routeTable.push({ method, url: route.url, auth, hasBody: Boolean(s.body), schema: s });
+    }
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1, fields: 5 } });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctxRl) => Object.assign(new Error('rate limited'), { statusCode: 429, retryAfter: ctxRl.after }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'dost API', version: '0.1.0', description: 'One-window social services. Conventions: docs/api.md.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds', help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics],
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionKind', null);
+
+  app.addHook('onRequest', async (req) => {
+    const authz = req.headers.authorization;
+    let token: string | undefined;
+    let via: 'cookie' | 'bearer' | undefined;
+    if (typeof authz === 'string' && authz.startsWith('Bearer ')) {
+      token = authz.slice(7).trim();
+      via = 'bearer';
+    } else if (req.cookies[SESSION_COOKIE]) {
+      token = req.cookies[SESSION_COOKIE];
+      via = 'cookie';
+    }
+    if (!token) return;
+    const s = await resolveSession(ctx, token);
+    if (!s) {
+      if (via === 'bearer') throw new AppError('UNAUTHENTICATED');
+      return; // a stale cookie is treated as signed out
+    }
+    if (via === 'bearer' && s.kind !== 'bearer') throw new AppError('UNAUTHENTICATED');
+    if (via === 'cookie' && s.kind !== 'cookie') return;
+    req.actor = { ...s.actor, requestId: req.id, ip: req.ip };
+    req.sessionKind = s.kind;
+    if (via === 'cookie' && !SAFE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameToken(sent, s.csrfToken)) throw new AppError('CSRF_FAILED');
+    }
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const auth = req.routeOptions.config.auth;
+    if (auth === 'public' || auth === undefined) return;
+    const actor = requireActor(req);
+    if (auth === 'authenticated') return;
+    if (!actor.roles.some((r) => auth.includes(r))) throw new AppError('FORBIDDEN');
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler(errorHandler);
+
+  app.get('/healthz', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await pingDatabase(ctx.db);
+      return { status: 'ready', database: ctx.database.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+  app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    void reply.header('content-type', metrics.contentType);
+    return metrics.metrics();
+  });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const register of modules) await app.register(async (scope) => register(scope as App, ctx));
+
+  const indexFile = path.join(ctx.config.webDistDir, 'index.html');
+  const hasWeb = existsSync(indexFile);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: ctx.config.webDistDir, wildcard: false, index: false, serve: true, maxAge: '1h', immutable: false });
+  }
+  const indexHtml = hasWeb ? readFileSync(indexFile, 'utf8') : undefined;
+  const sendIndex = (reply: FastifyReply) =>
+    indexHtml
+      ? reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
+      : reply.type('text/html; charset=utf-8').send('<!doctype html><title>dost</title><p>The web app is not built: run <code>npm run build:web</code>.</p>');
+  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => sendIndex(reply));
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0] ?? '')) return sendIndex(reply);
+    const e = new AppError('NOT_FOUND', { what: req.url.split('?')[0] });
+    return reply.status(404).send({ code: e.code, message: e.localized(requestLocale(req)), details: [] });
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'same-origin');
+    void reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  return app;
+}
