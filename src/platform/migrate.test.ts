@@ -36,7 +36,7 @@ test('the Kysely row types list exactly the columns the migrations create', asyn
   for (const [table, columns] of byTable) {
     const iface = new RegExp(`\\b${table}: (\\w+);`).exec(dbBlock)?.[1];
     assert.ok(iface, `table ${table} is missing from DB in db-types.ts`);
-    const body = new RegExp(`export interface ${iface} \\{([^}]*)\\}`).exec(src)?.[1] ?? '';
+    const body = new RegExp(`export interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(src)?.[1] ?? '';
     const declared = new Set([...body.matchAll(/^\s+(\w+):/gm)].map((m) => m[1]!));
     assert.deepEqual([...declared].sort(), [...columns].sort(), `columns of ${table}`);
   }

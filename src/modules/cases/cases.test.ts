@@ -42,7 +42,7 @@ const submit = (headers: Record<string, string>, payload: unknown, key = crypto.
   t.app.inject({ method: 'POST', url: '/api/applications', headers: { ...headers, 'idempotency-key': key }, payload: payload as object });
 
 before(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ sessionTtlHours: 24 * 30 });
   t.setNow('2026-11-02T06:00:00Z');
   const db = t.ctx.db;
   const c = await createCitizen(db, { first_name: 'Günay', last_name: 'Həsənova', sex: 'F', birth_date: '1990-06-01' });
@@ -265,7 +265,9 @@ describe('lists', () => {
     assert.ok(assigned.items.length > 0 && assigned.items.every((i) => i.assignedTo === officerId));
 
     t.setNow('2027-06-01T06:00:00Z');
-    const overdue = body<{ items: { slaState: string }[] }>(await t.app.inject({ url: '/api/applications?sla=overdue', headers: officerHeaders }));
+    const later = await createUser(t.ctx.db, { roles: ['officer'] });
+    const laterHeaders = await t.login(later.username, later.password);
+    const overdue = body<{ items: { slaState: string }[] }>(await t.app.inject({ url: '/api/applications?sla=overdue', headers: laterHeaders }));
     assert.ok(overdue.items.length > 0 && overdue.items.every((i) => i.slaState === 'overdue'));
     t.setNow('2026-11-05T06:00:00Z');
 

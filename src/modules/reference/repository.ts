@@ -32,8 +32,16 @@ export async function upsertReferenceData(db: Db, data: ReferenceData): Promise<
         postal_prefix: eb.ref('excluded.postal_prefix'),
       })))
       .execute();
+    // Two holidays can fall on one date (e.g. a Bayram on Victory Day): one day off, both names.
+    const byDate = new Map<string, { holiday_date: string; name_az: string; name_ru: string; name_en: string; kind: string }>();
+    for (const h of data.holidays.holidays) {
+      const prev = byDate.get(h.date);
+      byDate.set(h.date, prev
+        ? { ...prev, name_az: `${prev.name_az}; ${h.name.az}`, name_ru: `${prev.name_ru}; ${h.name.ru}`, name_en: `${prev.name_en}; ${h.name.en}` }
+        : { holiday_date: h.date, name_az: h.name.az, name_ru: h.name.ru, name_en: h.name.en, kind: h.kind });
+    }
     await trx.insertInto('holidays')
-      .values(data.holidays.holidays.map((h) => ({ holiday_date: h.date, name_az: h.name.az, name_ru: h.name.ru, name_en: h.name.en, kind: h.kind })))
+      .values([...byDate.values()])
       .onConflict((oc) => oc.column('holiday_date').doUpdateSet((eb) => ({
         name_az: eb.ref('excluded.name_az'), name_ru: eb.ref('excluded.name_ru'), name_en: eb.ref('excluded.name_en'), kind: eb.ref('excluded.kind'),
       })))

@@ -97,6 +97,8 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
     }
   });
 
+  // JSON only (and multipart for uploads): anything else is 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1, fields: 5 } });
   await app.register(rateLimit, {
@@ -128,6 +130,16 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionKind', null);
 
+  // Who may call the route is checked before the body is parsed or validated: a caller without
+  // the right gets 401/403, never a hint about the shape of the input.
+  const authorize = (req: FastifyRequest) => {
+    const auth = req.routeOptions.config.auth;
+    if (auth === 'public' || auth === undefined) return;
+    const actor = requireActor(req);
+    if (auth === 'authenticated') return;
+    if (!actor.roles.some((r) => auth.includes(r))) throw new AppError('FORBIDDEN');
+  };
+
   app.addHook('onRequest', async (req) => {
     const authz = req.headers.authorization;
     let token: string | undefined;
@@ -139,29 +151,23 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
       token = req.cookies[SESSION_COOKIE];
       via = 'cookie';
     }
-    if (!token) return;
+    if (!token) return authorize(req);
     const s = await resolveSession(ctx, token);
     if (!s) {
       if (via === 'bearer') throw new AppError('UNAUTHENTICATED');
-      return; // a stale cookie is treated as signed out
+      return authorize(req); // a stale cookie is treated as signed out
     }
     if (via === 'bearer' && s.kind !== 'bearer') throw new AppError('UNAUTHENTICATED');
-    if (via === 'cookie' && s.kind !== 'cookie') return;
+    if (via === 'cookie' && s.kind !== 'cookie') return authorize(req);
     req.actor = { ...s.actor, requestId: req.id, ip: req.ip };
     req.sessionKind = s.kind;
     if (via === 'cookie' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !sameToken(sent, s.csrfToken)) throw new AppError('CSRF_FAILED');
     }
+    authorize(req);
   });
 
-  app.addHook('preHandler', async (req) => {
-    const auth = req.routeOptions.config.auth;
-    if (auth === 'public' || auth === undefined) return;
-    const actor = requireActor(req);
-    if (auth === 'authenticated') return;
-    if (!actor.roles.some((r) => auth.includes(r))) throw new AppError('FORBIDDEN');
-  });
 
   app.addHook('onResponse', async (req, reply) => {
     httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
