@@ -9,7 +9,7 @@ import { DataFileError } from '../modules/reference/index.ts';
 import { createUser } from '../modules/identity/index.ts';
 import { importCitizens } from '../modules/registry/import.ts';
 import { generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, formatBytes } from './progress.ts';
 import { printDemoLogins, readDemoLogins, seedDemoUsers } from './seed.ts';
 
 const positiveInt = (v: string) => {
@@ -37,7 +37,7 @@ async function seedIfEmpty(ctx: Awaited<ReturnType<typeof createContext>>, citiz
   const any = await ctx.db.selectFrom('citizens').select('citizen_id').limit(1).executeTakeFirst();
   if (!any) {
     log(`Generating a demo population of ${citizens} citizens (seed ${seed})…`);
-    const bar = createProgress('citizens', citizens);
+    const bar = createProgress({ label: 'Generating citizens', total: citizens, unit: 'citizens' });
     const r = await generatePopulation(ctx.database, { citizens, seed, onProgress: (p) => bar.update(p.citizens) });
     bar.stop();
     log(`  ${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s`);
@@ -91,7 +91,7 @@ program.command('start')
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
     const address = await app.listen({ port: cfg.port, host: cfg.host });
-    logger.info({ address, database: database.kind, startMs: Math.round(performance.now() - started) }, 'dost started');
+    logger.info({ listen: address, database: database.kind, startMs: Math.round(performance.now() - started) }, 'dost started');
     const logins = await readDemoLogins(cfg.dataDir);
     if (logins) printDemoLogins(logins, cfg.publicUrl);
   });
@@ -123,7 +123,7 @@ importCmd.command('citizens <file>')
     if (!existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
     const size = statSync(file).size;
     await withDatabase(async (ctx) => {
-      const bar = createProgress('bytes', size);
+      const bar = createProgress({ label: 'Importing citizens', total: size, unit: 'bytes', formatValue: formatBytes });
       const report = await importCitizens(ctx.database, createReadStream(file), { skipInvalid: opts.skipInvalid, locale: 'en', onProgress: (p) => bar.update(p.bytes) });
       bar.stop();
       for (const e of report.errors.slice(0, 200)) process.stderr.write(`line ${e.line}: ${e.field}: ${e.message} [${e.code}]\n`);
@@ -140,7 +140,7 @@ program.command('generate')
   .option('--out <dir>', 'write citizens.csv into this folder instead of the database')
   .action(async (opts: { citizens: number; seed: number; out?: string }) => {
     if (opts.citizens > 10_000_000) throw new InvalidArgumentError('at most 10,000,000 citizens');
-    const bar = createProgress('citizens', opts.citizens);
+    const bar = createProgress({ label: 'Generating citizens', total: opts.citizens, unit: 'citizens' });
     if (opts.out) {
       await writePopulationCsv({ citizens: opts.citizens, seed: opts.seed, out: opts.out, onProgress: (p) => bar.update(p.citizens) });
       bar.stop();

@@ -1,0 +1,214 @@
+/**
+ * Shared set-up for the browser tests: the real server in-process (serving web/dist, so run
+ * `npm run build:web` first), a headless Chromium, sign-in and API helpers.
+ */
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { startTestServer } from '../../src/test/server.ts';
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+export type RoleName = keyof TestServer['logins'];
+type L = { az: string; ru: string; en: string };
+
+export interface FieldDef {
+  name: string;
+  type: string;
+  label: L;
+  required: boolean;
+  prefill?: string;
+  options?: { value: string; label: L }[];
+  min?: number;
+  max?: number;
+  maxLength?: number;
+}
+export interface ServiceDef {
+  code: string;
+  category: string;
+  name: L;
+  form: { fields: FieldDef[] };
+}
+
+export interface Harness {
+  srv: TestServer;
+  browser: Browser;
+  /** A fresh browser context (own cookies) with the UI language preset (default English). */
+  newPage(lang?: 'az' | 'ru' | 'en' | null): Promise<Page>;
+  /** Signs in through the login page and waits until the app left it. */
+  signIn(page: Page, role: RoleName): Promise<void>;
+  /** A signed-in API client for set-up and checks that are not what the test is about. */
+  api(role: RoleName): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+export interface ApiClient {
+  call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function startHarness(): Promise<Harness> {
+  const srv = await startTestServer();
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  } catch (e) {
+    await srv.close();
+    throw e;
+  }
+  const contexts: BrowserContext[] = [];
+
+  const harness: Harness = {
+    srv,
+    browser,
+    async newPage(lang = 'en') {
+      const context = await browser.newContext({ baseURL: srv.url, locale: 'en-GB', viewport: { width: 1366, height: 900 } });
+      contexts.push(context);
+      if (lang) await context.addInitScript((l) => localStorage.setItem('dost.lang', l), lang);
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error('[browser error]', err.message));
+      return page;
+    },
+    async signIn(page, role) {
+      const { username, password } = srv.logins[role];
+      await page.goto('/login');
+      await page.getByLabel(exactLabel('Username')).fill(username);
+      await page.getByLabel(exactLabel('Password')).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).last().click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    },
+    async api(role) {
+      const { username, password } = srv.logins[role];
+      const res = await fetch(`${srv.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      assert.equal(res.status, 200, `API sign-in as ${String(role)}`);
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      const cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      return {
+        async call(method, path, body, headers = {}) {
+          const r = await fetch(`${srv.url}${path}`, {
+            method,
+            headers: {
+              cookie,
+              'accept-language': 'en',
+              ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+              ...headers,
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          const text = await r.text();
+          return { status: r.status, body: (text ? JSON.parse(text) : undefined) as never };
+        },
+      };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await srv.close();
+    },
+  };
+  return harness;
+}
+
+/** Public catalog entry of a service, straight from the API. */
+export async function getService(srv: TestServer, code: string): Promise<ServiceDef> {
+  const res = await fetch(`${srv.url}/api/catalog/services/${code}`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as ServiceDef;
+}
+
+/** A valid answer for a form field, as the API takes it. */
+export function sampleAnswer(f: FieldDef): string | number | boolean {
+  switch (f.type) {
+    case 'number':
+    case 'money':
+      return f.min !== undefined ? Math.max(f.min, Math.min(1, f.max ?? 1)) : Math.min(1, f.max ?? 1);
+    case 'date': {
+      const d = new Date(Date.now() - 30 * 86_400_000);
+      return d.toISOString().slice(0, 10);
+    }
+    case 'select':
+      return f.options?.[0]?.value ?? '';
+    case 'boolean':
+      return true;
+    case 'fin':
+      return '5ZJ8KMA';
+    case 'phone':
+      return '+994501234567';
+    case 'email':
+      return 'test@example.az';
+    default:
+      return 'Test answer'.slice(0, f.maxLength ?? 100);
+  }
+}
+
+/** Answers for every field the applicant fills in (not prefilled ones). */
+export function sampleData(service: ServiceDef): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const f of service.form.fields) if (!f.prefill && f.required) data[f.name] = sampleAnswer(f);
+  return data;
+}
+
+/** Fills the rendered service form through its labels, field by field, like a person would. */
+export async function fillServiceForm(page: Page, service: ServiceDef): Promise<void> {
+  for (const f of service.form.fields) {
+    if (f.prefill || !f.required) continue;
+    const field = page.getByLabel(exactLabel(f.label.en));
+    const value = sampleAnswer(f);
+    if (f.type === 'select') await field.selectOption(String(value));
+    else if (f.type === 'boolean') await field.check();
+    else await field.fill(String(value));
+  }
+}
+
+/** Submits an application as the citizen through the API; returns its reference. */
+export async function submitAsCitizen(h: Harness, service: ServiceDef): Promise<string> {
+  const citizen = await h.api('citizen');
+  const res = await citizen.call<{ reference: string }>(
+    'POST',
+    '/api/applications',
+    { serviceCode: service.code, data: sampleData(service) },
+    { 'idempotency-key': `e2e-${crypto.randomUUID()}` },
+  );
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.reference;
+}
+
+/**
+ * Matches a form control's label exactly, ignoring the required-field asterisk that Mantine
+ * renders (aria-hidden) inside the label.
+ */
+export function exactLabel(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s\\*)?$`);
+}
+
+/** Waits until the locator is visible, failing the test with a clear message otherwise. */
+export async function visible(locator: Locator, what?: string): Promise<Locator> {
+  try {
+    await locator.first().waitFor({ state: 'visible' });
+  } catch (e) {
+    throw new Error(`not visible: ${what ?? String(locator)}\n${(e as Error).message}`);
+  }
+  return locator;
+}
+
+/** The table row that contains `text`. */
+export function row(scope: Page | Locator, text: string): Locator {
+  return scope.getByRole('row').filter({ hasText: text });
+}

@@ -1,0 +1,121 @@
+import { Anchor, Box, Burger, Button, Container, Group, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { hasRole, useLogout, useSession } from '../features/auth/auth.ts';
+import type { Role, User } from '../types.ts';
+import { LanguageSwitcher } from './LanguageSwitcher.tsx';
+import classes from './Layout.module.css';
+
+interface NavItem {
+  to: string;
+  label: string;
+  roles?: Role[];
+  end?: boolean;
+}
+
+function navFor(user: User | null, t: (k: string) => string): NavItem[] {
+  const items: NavItem[] = [
+    { to: '/services', label: t('nav.services') },
+    { to: '/my/applications', label: t('nav.myApplications'), roles: ['citizen'] },
+    { to: '/operator', label: t('nav.operator'), roles: ['operator', 'call_center_agent'], end: true },
+    { to: '/officer', label: t('nav.inbox'), roles: ['officer', 'center_manager', 'admin'], end: true },
+    { to: '/admin/users', label: t('nav.users'), roles: ['admin'] },
+    { to: '/admin/audit', label: t('nav.audit'), roles: ['admin'] },
+    { to: '/admin/import', label: t('nav.import'), roles: ['admin'] },
+  ];
+  return items.filter((i) => !i.roles || hasRole(user, ...i.roles));
+}
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const items = navFor(user, t);
+
+  const links = items.map((item) => (
+    <Anchor
+      key={item.to}
+      component={NavLink}
+      to={item.to}
+      end={item.end}
+      className={classes.navLink}
+      onClick={close}
+    >
+      {item.label}
+    </Anchor>
+  ));
+
+  return (
+    <Box className={classes.shell}>
+      <a href="#main" className={classes.skip}>
+        {t('header.skip')}
+      </a>
+      <Box component="header" className={classes.header}>
+        <Container size="xl">
+          <Group justify="space-between" wrap="nowrap" py="sm" gap="md">
+            <Group gap="lg" wrap="nowrap">
+              <Anchor component={Link} to="/" underline="never" aria-label={t('header.home')}>
+                <Title order={2} size="h3" c="white" className={classes.brand}>
+                  DOST
+                </Title>
+              </Anchor>
+              <Box component="nav" aria-label={t('header.mainNav')} visibleFrom="md">
+                <Group gap="xs">{links}</Group>
+              </Box>
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <LanguageSwitcher />
+              {user ? (
+                <>
+                  <Text c="white" size="sm" visibleFrom="sm" data-testid="current-user">
+                    {user.displayName}
+                  </Text>
+                  <Button
+                    size="compact-sm"
+                    variant="white"
+                    loading={logout.isPending}
+                    onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/login') })}
+                  >
+                    {t('header.signOut')}
+                  </Button>
+                </>
+              ) : (
+                <Button component={Link} to="/login" size="compact-sm" variant="white">
+                  {t('header.signIn')}
+                </Button>
+              )}
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="md"
+                color="white"
+                size="sm"
+                aria-label={t('header.menu')}
+                aria-expanded={opened}
+                aria-controls="mobile-nav"
+              />
+            </Group>
+          </Group>
+          {opened ? (
+            <Box component="nav" id="mobile-nav" aria-label={t('header.mainNav')} hiddenFrom="md" pb="sm">
+              <Stack gap={4}>{links}</Stack>
+            </Box>
+          ) : null}
+        </Container>
+      </Box>
+      <Container size="xl" component="main" id="main" tabIndex={-1} className={classes.main}>
+        <Outlet />
+      </Container>
+      <Box component="footer" className={classes.footer}>
+        <Container size="xl">
+          <Text size="sm" c="dimmed">
+            {t('footer.text')}
+          </Text>
+        </Container>
+      </Box>
+    </Box>
+  );
+}
