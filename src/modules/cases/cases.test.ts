@@ -95,7 +95,7 @@ describe('submitting', () => {
     assert.equal(body(first).reference, body(again).reference);
     const n = await t.ctx.db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).where('reference', '=', String(body(first).reference)).executeTakeFirstOrThrow();
     assert.equal(Number(n.n), 1);
-    const other = await submit(citizenHeaders, { ...payload, data: { ...payload.data, extra: 1 } }, key);
+    const other = await submit(citizenHeaders, { ...payload, centerCode: 'BAKU-1' }, key);
     assert.equal(other.statusCode, 422);
     assert.equal(body(other).code, 'IDEMPOTENCY_MISMATCH');
   });

@@ -94,3 +94,58 @@ export async function userHasRole(db: Db, userId: string, roles: readonly string
     .where((eb) => eb.or(roles.map((r) => eb(eb.val(r), '=', eb.fn.any('roles')))))
     .executeTakeFirst();
 }
+
+/** What a new application needs written. */
+export interface NewSubmission {
+  citizenId: number;
+  applicationId: string;
+  year: number;
+  serviceCode: string;
+  channel: string;
+  centerCode: string | null;
+  submittedBy: string;
+  actorRole: string;
+  actorUsername: string;
+  actorRoles: string[];
+  assisted: boolean;
+  data: Record<string, unknown>;
+  at: Date;
+  slaDueOn: string | null;
+  auditPurpose: string;
+  requestId: string | null;
+  ip: string | null;
+  idempotency: { scope: string; key: string; hash: string };
+}
+
+/**
+ * Writes a submitted application in one statement: the application with its reference number,
+ * its first action, the outbox event, the audit row and the idempotency record. One round trip,
+ * and atomic without an explicit transaction; a repeated Idempotency-Key aborts all of it.
+ */
+export async function insertSubmission(db: Db, s: NewSubmission): Promise<string> {
+  const r = await sql<{ reference: string }>`
+    with app as (
+      insert into applications (citizen_id, application_id, reference, service_code, status, channel, center_code, submitted_by,
+                                assisted, data, submitted_at, status_since, sla_due_on, last_seq)
+      values (${s.citizenId}, ${s.applicationId}, 'DOST-' || ${String(s.year)} || '-' || lpad(nextval('application_number_seq')::text, 7, '0'),
+              ${s.serviceCode}, 'submitted', ${s.channel}, ${s.centerCode}, ${s.submittedBy}, ${s.assisted}, ${JSON.stringify(s.data)}::jsonb,
+              ${s.at}, ${s.at}, ${s.slaDueOn}::date, 1)
+      returning citizen_id, application_id, reference
+    ), act as (
+      insert into application_actions (citizen_id, application_id, seq, action, actor_user_id, actor_role, at, data)
+      select citizen_id, application_id, 1, 'submit', ${s.submittedBy}, ${s.actorRole}, ${s.at},
+             jsonb_build_object('channel', ${s.channel}::text, 'assisted', ${s.assisted}::boolean) from app
+    ), ev as (
+      insert into outbox (topic, payload)
+      select 'cases.application.submitted', jsonb_build_object('citizenId', citizen_id, 'applicationId', application_id, 'reference', reference, 'serviceCode', ${s.serviceCode}::text) from app
+    ), au as (
+      insert into audit_log (actor_user_id, actor_username, actor_roles, action, citizen_id, resource, purpose, request_id, ip)
+      select ${s.submittedBy}, ${s.actorUsername}, ${s.actorRoles}::text[], 'application.create', citizen_id, 'applications/' || reference,
+             ${s.auditPurpose}, ${s.requestId}, ${s.ip} from app
+    ), idem as (
+      insert into idempotency_keys (scope, key, request_hash, status_code, response)
+      select ${s.idempotency.scope}, ${s.idempotency.key}, ${s.idempotency.hash}, 201, jsonb_build_object('reference', reference) from app
+    )
+    select reference from app`.execute(db);
+  return r.rows[0]!.reference;
+}

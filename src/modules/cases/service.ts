@@ -4,9 +4,10 @@ import type { Actor, AppContext, Role } from '../../platform/context.ts';
 import { hasRole } from '../../platform/context.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { publishEvent } from '../../platform/events.ts';
-import { runIdempotent } from '../../platform/idempotency.ts';
+import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
+import { randomUUID } from 'node:crypto';
 import { getServiceRow, toServiceDetail, type FieldOut } from '../catalog/index.ts';
-import { getCitizenSummaries, getPrefillValues, type PrefillKey } from '../registry/index.ts';
+import { getCitizenSummaries, loadApplicant, type PrefillKey } from '../registry/index.ts';
 import { validateAnswers } from './form-schema.ts';
 import * as repo from './repository.ts';
 import type { ApplicationOut, ApplicationSummary, InboxQuery, MyApplicationsQuery, SubmitApplicationBody, TakeActionBody } from './schema.ts';
@@ -42,7 +43,8 @@ function toSummary(ctx: AppContext, r: repo.ApplicationListRow): ApplicationSumm
 /**
  * Submits an application for a service on a citizen's behalf or their own. The answers are
  * validated against the service's form; what the registry holds is filled in from it, never
- * taken from the applicant. Idempotent per (user, Idempotency-Key).
+ * taken from the applicant. Idempotent per (user, Idempotency-Key): a retry gets the application
+ * the first request created, as it stands now.
  */
 export async function submitApplication(ctx: AppContext, actor: Actor, body: SubmitApplicationBody, idempotencyKey: string) {
   const isStaff = hasRole(actor, 'operator', 'call_center_agent');
@@ -55,53 +57,71 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
     if (body.citizenId !== undefined && body.citizenId !== actor.citizenId) throw new AppError('FORBIDDEN');
     citizenId = actor.citizenId;
   }
-  return runIdempotent(ctx.db, `${actor.userId}:applications.create`, idempotencyKey, { ...body, citizenId }, async (trx) => {
-    const svc = await getServiceRow({ ...ctx, db: trx }, body.serviceCode);
-    const detail = toServiceDetail(svc);
-    const channel = channelFor(actor);
-    if (!svc.active) throw new AppError('CONFLICT', { what: `service ${svc.service_code} is no longer offered` });
-    const channelOk = channel === 'online' ? svc.channels.includes('online') : svc.channels.includes('center') || svc.channels.includes('call_center');
-    if (!channelOk) {
-      throw new AppError('CONFLICT', { what: svc.proactive ? `service ${svc.service_code} is assigned proactively; no application is needed` : `service ${svc.service_code} is not available through channel ${channel}` });
-    }
-    const citizens = await getCitizenSummaries(trx, [citizenId]);
-    const citizen = citizens.get(citizenId);
-    if (!citizen) throw notFound(`citizen ${citizenId}`);
-    if (citizen.deathDate) throw new AppError('CONFLICT', { what: 'citizen is recorded as deceased' });
-    const centerCode = body.centerCode ?? (channel === 'center' ? actor.centerCode : null) ?? null;
-    if (centerCode) {
-      const c = await trx.selectFrom('centers').select(['center_code', 'status']).where('center_code', '=', centerCode).executeTakeFirst();
-      if (!c || c.status !== 'open') throw validationError([{ field: '/centerCode', code: 'unknown', message: `unknown or closed center ${centerCode}` }]);
-    }
-    const fields: FieldOut[] = detail.form.fields;
-    const errors = validateAnswers(`${svc.service_code}:${JSON.stringify(svc.form).length}`, fields, body.data, actor.locale);
-    if (errors.length > 0) throw validationError(errors);
-    const prefillFields = fields.filter((f) => f.prefill);
-    const prefilled = await getPrefillValues(trx, actor, citizenId, prefillFields.map((f) => f.prefill as PrefillKey));
-    const data: Record<string, unknown> = { ...body.data };
-    for (const f of prefillFields) {
-      const v = prefilled[f.prefill as PrefillKey];
-      if (v !== undefined) data[f.name] = v;
-    }
-    const now = ctx.now();
-    const reference = await repo.nextReference(trx, Number(bakuDate(now).slice(0, 4)));
-    const submitRole = actingRole(actor, WORKFLOW.submit) ?? 'citizen';
-    const first: ActionRecord = { seq: 1, action: 'submit', at: now, actorUserId: actor.userId, data: {} };
-    const state = deriveState([first], svc.sla_working_days, ctx.calendar);
-    const app = await repo.insertApplication(trx, {
-      citizen_id: citizenId, reference, service_code: svc.service_code, status: state.status, channel,
-      center_code: centerCode, submitted_by: actor.userId, assisted: isStaff, data: JSON.stringify(data),
-      submitted_at: now, status_since: now, sla_due_on: state.slaDueOn, last_seq: 1,
+  const scope = `${actor.userId}:applications.create`;
+  const hash = requestHash({ ...body, citizenId });
+  const replay = async () => {
+    const stored = await findStoredResponse<{ reference: string }>(ctx.db, scope, idempotencyKey, hash);
+    return stored && { statusCode: stored.statusCode, body: await getApplication(ctx, actor, stored.body.reference), replayed: true };
+  };
+
+  const svc = await getServiceRow(ctx, body.serviceCode);
+  const detail = toServiceDetail(svc);
+  const channel = channelFor(actor);
+  if (!svc.active) throw new AppError('CONFLICT', { what: `service ${svc.service_code} is no longer offered` });
+  const channelOk = channel === 'online' ? svc.channels.includes('online') : svc.channels.includes('center') || svc.channels.includes('call_center');
+  if (!channelOk) {
+    throw new AppError('CONFLICT', { what: svc.proactive ? `service ${svc.service_code} is assigned proactively; no application is needed` : `service ${svc.service_code} is not available through channel ${channel}` });
+  }
+  const fields: FieldOut[] = detail.form.fields;
+  const errors = validateAnswers(svc.service_code, fields, body.data, actor.locale);
+  if (errors.length > 0) throw validationError(errors);
+  const centerCode = body.centerCode ?? (channel === 'center' ? actor.centerCode : null) ?? null;
+  if (centerCode) {
+    const c = await ctx.db.selectFrom('centers').select(['center_code', 'status']).where('center_code', '=', centerCode).executeTakeFirst();
+    if (!c || c.status !== 'open') throw validationError([{ field: '/centerCode', code: 'unknown', message: `unknown or closed center ${centerCode}` }]);
+  }
+  const prefillFields = fields.filter((f) => f.prefill);
+  const { summary: citizen, prefill } = await loadApplicant(ctx.db, actor, citizenId, prefillFields.map((f) => f.prefill as PrefillKey));
+  if (citizen.deathDate) throw new AppError('CONFLICT', { what: 'citizen is recorded as deceased' });
+  const data: Record<string, unknown> = { ...body.data };
+  for (const f of prefillFields) {
+    const v = prefill[f.prefill as PrefillKey];
+    if (v !== undefined) data[f.name] = v;
+  }
+
+  const now = ctx.now();
+  const submitRole = actingRole(actor, WORKFLOW.submit) ?? 'citizen';
+  const state = deriveState([{ seq: 1, action: 'submit', at: now, actorUserId: actor.userId, data: {} }], svc.sla_working_days, ctx.calendar);
+  const applicationId = randomUUID();
+  let reference: string;
+  try {
+    reference = await repo.insertSubmission(ctx.db, {
+      citizenId, applicationId, year: Number(bakuDate(now).slice(0, 4)), serviceCode: svc.service_code, channel, centerCode,
+      submittedBy: actor.userId, actorRole: submitRole, actorUsername: actor.username, actorRoles: actor.roles, assisted: isStaff,
+      data, at: now, slaDueOn: state.slaDueOn,
+      auditPurpose: `${isStaff ? 'assisted application' : 'own application'}; form prefilled from the registry`,
+      requestId: actor.requestId ?? null, ip: actor.ip ?? null,
+      idempotency: { scope, key: idempotencyKey, hash },
     });
-    await repo.insertAction(trx, {
-      citizen_id: citizenId, application_id: app.application_id, seq: 1, action: 'submit', actor_user_id: actor.userId,
-      actor_role: submitRole, at: now, data: JSON.stringify({ channel, assisted: isStaff }),
-    });
-    await publishEvent(trx, 'cases.application.submitted', { citizenId, applicationId: app.application_id, reference, serviceCode: svc.service_code });
-    await recordAudit(trx, actor, { action: 'application.create', citizenId, resource: `applications/${reference}`, purpose: isStaff ? 'assisted application' : 'own application' });
-    const out = await loadApplication({ ...ctx, db: trx }, actor, app, false);
-    return { statusCode: 201, body: out };
-  });
+  } catch (e) {
+    if (isUniqueViolation(e, 'idempotency_keys_pkey')) {
+      const r = await replay();
+      if (r) return r;
+    }
+    throw e;
+  }
+  const { slaState, workingDaysLeft } = slaStatus(state.status, state.slaDueOn, bakuDate(now), ctx.calendar);
+  const out: ApplicationOut = {
+    reference, citizenId, citizenName: `${citizen.lastName} ${citizen.firstName}`, serviceCode: svc.service_code,
+    serviceName: detail.name, status: state.status, channel, assisted: isStaff, centerCode, assignedTo: null, assignedToName: null,
+    submittedAt: now.toISOString(), statusSince: now.toISOString(), slaDueOn: state.slaDueOn, slaState, workingDaysLeft,
+    data, decidedAt: null,
+    actions: [{ seq: 1, action: 'submit', actorRole: submitRole, actorName: actor.displayName, at: now.toISOString(), comment: null, reason: null }],
+    allowedActions: allowedActions(actor.roles, state.status, actor.citizenId === citizenId),
+    service: { code: detail.code, name: detail.name, slaWorkingDays: detail.slaWorkingDays, form: detail.form },
+    ...(hasRole(actor, ...CASE_READERS) && { citizen }),
+  };
+  return { statusCode: 201, body: out, replayed: false };
 }
 
 async function loadApplication(ctx: AppContext, actor: Actor, app: repo.ApplicationRow, audit: boolean): Promise<ApplicationOut> {

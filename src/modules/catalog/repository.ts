@@ -35,6 +35,9 @@ export async function listServices(db: Db, f: { q?: string; category?: string; c
   return { rows, total: Number(total.n) };
 }
 
+/** Every service, active or not (old applications still show theirs). */
+export const listAllServices = (db: Db) => db.selectFrom('services').selectAll().execute();
+
 /** One service by code (active or not: old applications still show theirs). */
 export const findService = (db: Db, code: string) =>
   db.selectFrom('services').selectAll().where('service_code', '=', code).executeTakeFirst();

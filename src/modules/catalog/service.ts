@@ -49,9 +49,18 @@ export async function listServices(ctx: AppContext, q: ListServicesQuery) {
   return { items: rows.map(toServiceSummary), page, pageSize, total };
 }
 
-/** A service row by code, or NOT_FOUND. */
+// The catalog changes only when the reference data is reloaded at start, so every process keeps
+// it in memory: a submission should not pay a round trip to read a service passport.
+const serviceCache = new WeakMap<object, Promise<Map<string, ServiceRow>>>();
+
+/** A service row by code, or NOT_FOUND (served from the per-process catalog cache). */
 export async function getServiceRow(ctx: AppContext, code: string): Promise<ServiceRow> {
-  const s = await repo.findService(ctx.db, code);
+  let cached = serviceCache.get(ctx.database);
+  if (!cached) {
+    cached = repo.listAllServices(ctx.database.db).then((rows) => new Map(rows.map((r) => [r.service_code, r])));
+    serviceCache.set(ctx.database, cached);
+  }
+  const s = (await cached).get(code);
   if (!s) throw notFound(`service ${code}`);
   return s;
 }

@@ -112,3 +112,14 @@ test('login is rate-limited per address', async () => {
     await limited.close();
   }
 });
+
+test('clearing a user\'s center with null works (null is not coerced to an empty string)', async () => {
+  const admin = await createUser(t.ctx.db, { username: 'root3', roles: ['admin'] });
+  const h = await t.login(admin.username, admin.password);
+  const op = await createUser(t.ctx.db, { username: 'op-clear', roles: ['operator'], centerCode: 'BAKU-1' });
+  const r = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${op.user_id}`, headers: h, payload: { centerCode: null } });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal(body(r).centerCode, null);
+  const bad = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${op.user_id}`, headers: h, payload: { centerCode: 'NO-SUCH' } });
+  assert.equal(bad.statusCode, 400);
+});

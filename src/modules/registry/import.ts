@@ -245,8 +245,7 @@ function validateInto(values: readonly string[], ctx: ValidationContext, out: (s
   const before = problems.length;
   for (let i = 0; i < NCOLS; i++) {
     const field = CITIZEN_COLUMNS[i]!;
-    let v = values[i] ?? '';
-    if (v.length > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32)) v = v.trim();
+    const v = (values[i] ?? '').trim();
     if (v.length === 0) {
       out[i] = null;
       if (REQUIRED_COLUMNS.has(field)) problems.push({ field, code: 'required', params: { field } });

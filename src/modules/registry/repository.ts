@@ -40,3 +40,13 @@ export const insertLifeEvent = (db: Db, e: { citizenId: number; type: string; oc
 /** Records a death on the citizen row too (the event stays the source of truth). */
 export const setDeathDate = (db: Db, citizenId: number, date: string) =>
   db.updateTable('citizens').set({ death_date: date, updated_at: new Date() }).where('citizen_id', '=', citizenId).execute();
+
+/** A citizen's row with the size of their current household (living members), in one query. */
+export const findCitizenWithHouseholdSize = (db: Db, citizenId: number) =>
+  db.selectFrom('citizens as c').selectAll('c')
+    .select((eb) => eb.selectFrom('household_members as me')
+      .innerJoin('household_members as hm', 'hm.household_id', 'me.household_id')
+      .innerJoin('citizens as m', 'm.citizen_id', 'hm.citizen_id')
+      .whereRef('me.citizen_id', '=', 'c.citizen_id').where('me.left_on', 'is', null).where('hm.left_on', 'is', null).where('m.death_date', 'is', null)
+      .select(eb.fn.countAll<number>().as('n')).as('household_size'))
+    .where('c.citizen_id', '=', citizenId).executeTakeFirst();

@@ -159,7 +159,9 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
     }
     if (via === 'bearer' && s.kind !== 'bearer') throw new AppError('UNAUTHENTICATED');
     if (via === 'cookie' && s.kind !== 'cookie') return authorize(req);
-    req.actor = { ...s.actor, requestId: req.id, ip: req.ip };
+    // Messages follow the language of the screen (Accept-Language), falling back to the profile's.
+    const locale = req.headers['accept-language'] ? requestLocale(req) : s.actor.locale;
+    req.actor = { ...s.actor, locale, requestId: req.id, ip: req.ip };
     req.sessionKind = s.kind;
     if (via === 'cookie' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
