@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { openDatabase, type Database } from '../platform/db.ts';
-import { migrate } from '../platform/migrate.ts';
+import { createHash } from 'node:crypto';
+import { listMigrations, migrate } from '../platform/migrate.ts';
 import { readReferenceData, type ReferenceData } from '../modules/reference/data-files.ts';
 import { upsertReferenceData } from '../modules/reference/repository.ts';
 
@@ -8,9 +9,21 @@ let refCache: Promise<ReferenceData> | undefined;
 /** Reference data read once per test process. */
 export const referenceData = () => (refCache ??= readReferenceData());
 
-const TEMPLATE = 'dost_test_template';
+let templateName: string | undefined;
+/**
+ * The template database for this code: named by a hash of the migrations and reference data, so
+ * two checkouts (or CI and a developer) on one server never share a template built from other SQL.
+ */
+async function template(): Promise<string> {
+  if (templateName) return templateName;
+  const h = createHash('sha256');
+  for (const m of await listMigrations()) h.update(m.name).update(m.sql);
+  h.update(JSON.stringify(await referenceData()));
+  return (templateName = `dost_test_template_${h.digest('hex').slice(0, 12)}`);
+}
 
 async function prepareTemplate(adminUrl: string): Promise<void> {
+  const TEMPLATE = await template();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -57,6 +70,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return d;
   }
   await (templateReady ??= prepareTemplate(adminUrl));
+  const TEMPLATE = await template();
   const name = `dost_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
