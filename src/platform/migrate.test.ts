@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
@@ -29,12 +29,16 @@ test('every table and every column carries a COMMENT', async () => {
 test('the Kysely row types list exactly the columns the migrations create', async () => {
   const cols = await sql<{ table_name: string; column_name: string }>`
     select table_name, column_name from information_schema.columns where table_schema = 'public' and table_name <> 'schema_migrations'`.execute(d.db);
-  const src = readFileSync(new URL('./db-types.ts', import.meta.url), 'utf8');
+  // Core tables are in platform/db-types.ts; a module adds its own in modules/<name>/db-types.ts
+  // by augmenting the DB interface.
+  const modulesDir = new URL('../modules/', import.meta.url);
+  const moduleTypes = readdirSync(modulesDir).map((m) => new URL(`${m}/db-types.ts`, modulesDir)).filter((u) => existsSync(u));
+  const src = [new URL('./db-types.ts', import.meta.url), ...moduleTypes].map((u) => readFileSync(u, 'utf8')).join('\n');
   const byTable = new Map<string, Set<string>>();
   for (const c of cols.rows) (byTable.get(c.table_name) ?? byTable.set(c.table_name, new Set()).get(c.table_name)!).add(c.column_name);
-  const dbBlock = src.slice(src.indexOf('export interface DB {'));
+  const dbBlocks = [...src.matchAll(/interface DB \{([\s\S]*?)\n\s*\}/g)].map((m) => m[1]).join('\n');
   for (const [table, columns] of byTable) {
-    const iface = new RegExp(`\\b${table}: (\\w+);`).exec(dbBlock)?.[1];
+    const iface = new RegExp(`\\b${table}: (\\w+);`).exec(dbBlocks)?.[1];
     assert.ok(iface, `table ${table} is missing from DB in db-types.ts`);
     const body = new RegExp(`export interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(src)?.[1] ?? '';
     const declared = new Set([...body.matchAll(/^\s+(\w+):/gm)].map((m) => m[1]!));
