@@ -1,60 +1,46 @@
 /**
- * Intake benchmark: POST /api/applications (validated, authorized, persisted with its first
- * action, an audit row, an outbox event and the idempotency record, durable) at N concurrent
- * connections against a PostgreSQL server, versus a baseline measured in the same run: the same
- * rows written by a raw `pg` loop at the same concurrency, one transaction per application.
+ * Intake benchmark: POST /api/applications (validated against the service form, authorized by
+ * bearer token, prefilled from the registry, persisted with its first action, outbox event,
+ * audit row and idempotency record — durable) at N concurrent connections on a PostgreSQL
+ * server, against a baseline measured in the same run: `pgbench` at the same concurrency
+ * running the very statement the API uses to write those rows (so the ratio is the cost of
+ * everything around the write: HTTP, auth, validation, the applicant read, the response).
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx bench/intake.ts [--concurrency 32] [--seconds 20]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx bench/intake.ts [--concurrency 32] [--seconds 15]
  *
- * The server runs in a child process (as in production); the load comes from this process over
- * loopback keep-alive connections. Bounded in time and in count.
+ * Needs `wrk` and `pgbench` (Debian: apt-get install -y wrk postgresql-client). The server runs
+ * as a child process; wrk and pgbench are C programs, so the load costs the machine little.
+ * Loopback only, bounded by --seconds.
  */
-import { fork } from 'node:child_process';
-import http from 'node:http';
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
+import { hashPassword } from '../src/modules/identity/password.ts';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const CONCURRENCY = arg('concurrency', 32);
-const SECONDS = arg('seconds', 20);
-const MAX_REQUESTS = arg('max', 200_000);
+const SECONDS = arg('seconds', 15);
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) {
   console.error('DATABASE_URL (a PostgreSQL server) is required');
   process.exit(2);
 }
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function runLoad(label: string, worker: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let count = 0;
-  let errors = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < deadline && count < MAX_REQUESTS) {
-      const i = count++;
-      const t0 = performance.now();
-      try {
-        await worker(i);
-        latencies.push(performance.now() - t0);
-      } catch (e) {
-        errors++;
-        if (errors <= 3) console.error(`${label} error:`, (e as Error).message);
-      }
-    }
-  }));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const r = { label, ok: latencies.length, errors, rate: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99) };
-  console.log(`${label.padEnd(28)} ${r.ok} ok, ${errors} errors, ${r.rate.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
-  return r;
+for (const tool of ['wrk', 'pgbench']) {
+  try {
+    execFileSync('which', [tool]);
+  } catch {
+    console.error(`${tool} is required (apt-get install -y wrk postgresql-client)`);
+    process.exit(2);
+  }
 }
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'dost-intake-'));
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main() {
   const name = `dost_bench_intake_${process.pid}`;
@@ -66,68 +52,92 @@ async function main() {
   const dbUrl = url.toString();
   const port = 3900 + (process.pid % 90);
   const server = fork(new URL('../bin/dost.mjs', import.meta.url).pathname, ['start', '--port', String(port), '--no-demo'], {
-    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(CONCURRENCY), LOGIN_RATE_LIMIT_PER_MINUTE: '1000' },
+    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(CONCURRENCY), NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const pool = new pg.Pool({ connectionString: dbUrl, max: CONCURRENCY });
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
   try {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 300; i++) {
       if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    // Factories through the same code paths: a citizen, a citizen user, a service with its form.
     const { rows: [c] } = await pool.query(`insert into citizens (fin, last_name, first_name, birth_date, sex, district_code, phone)
       values ('5BENCH1', 'Əliyev', 'Rəşad', '1980-01-01', 'M', 'BAK-YAS', '+994501112233') returning citizen_id`);
-    const { hashPassword } = await import('../src/modules/identity/password.ts');
-    await pool.query(`insert into users (username, display_name, password_hash, roles, citizen_id) values ('benchcitizen', 'Bench', $1, '{citizen}', $2)`,
+    const { rows: [u] } = await pool.query(`insert into users (username, display_name, password_hash, roles, citizen_id) values ('benchcitizen', 'Bench', $1, '{citizen}', $2) returning user_id`,
       [await hashPassword('bench-password-1'), c.citizen_id]);
     const { rows: services } = await pool.query(`select service_code, form from services where 'online' = any(channels) and active order by service_code`);
-    const svc = services.find((s) => s.form.fields.every((f: { type: string; prefill?: string; required: boolean }) => f.prefill || !f.required || ['text', 'textarea', 'select', 'boolean', 'number', 'money'].includes(f.type)))!;
+    type F = { name: string; type: string; prefill?: string; required: boolean; options?: { value: string }[]; min?: number };
+    const svc = services.find((s) => (s.form.fields as F[]).every((f) => f.prefill || !f.required || ['text', 'textarea', 'select', 'boolean', 'number', 'money'].includes(f.type)))!;
     const data: Record<string, unknown> = {};
-    for (const f of svc.form.fields as { name: string; type: string; prefill?: string; required: boolean; options?: { value: string }[]; min?: number }[]) {
+    for (const f of svc.form.fields as F[]) {
       if (f.prefill || !f.required) continue;
       data[f.name] = f.type === 'select' ? f.options![0]!.value : f.type === 'boolean' ? true : f.type === 'number' || f.type === 'money' ? Math.max(f.min ?? 0, 100) : 'Bakı';
     }
     const tok = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'benchcitizen', password: 'bench-password-1' }) }).then((r) => r.json()) as { token: string };
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const body = JSON.stringify({ serviceCode: svc.service_code, data });
-    const post = () => new Promise<void>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: '/api/applications', method: 'POST', agent, headers: {
-        'content-type': 'application/json', authorization: `Bearer ${tok.token}`, 'idempotency-key': randomUUID(), 'content-length': Buffer.byteLength(body),
-      } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-    for (let i = 0; i < 200; i++) await post(); // warm-up
 
-    console.log(`\nmachine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${(await pool.query('show server_version')).rows[0].server_version}`);
-    console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per run\n`);
+    const pgVersion = (await pool.query('show server_version')).rows[0].server_version;
+    console.log(`machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, PostgreSQL ${pgVersion}`);
+    console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per run, service ${svc.service_code}\n`);
 
-    // Baseline: the same rows, straight into PostgreSQL, one transaction per application.
-    const baseline = await runLoad('baseline (raw pg)', async (i) => {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const ref = `DOST-2099-${String(9_000_000 + i).padStart(7, '0')}-${process.pid}`;
-        const { rows: [a] } = await client.query(`insert into applications (citizen_id, reference, service_code, status, channel, submitted_by, data, sla_due_on)
-          values ($1, $2, $3, 'submitted', 'online', null, $4, current_date + 10) returning application_id`, [c.citizen_id, ref, svc.service_code, JSON.stringify(data)]);
-        await client.query(`insert into application_actions (citizen_id, application_id, seq, action, actor_role) values ($1, $2, 1, 'submit', 'citizen')`, [c.citizen_id, a.application_id]);
-        await client.query(`insert into audit_log (action, citizen_id, resource, purpose) values ('application.create', $1, $2, 'own application')`, [c.citizen_id, ref]);
-        await client.query(`insert into outbox (topic, payload) values ('cases.application.submitted', $1)`, [JSON.stringify({ ref })]);
-        await client.query(`insert into idempotency_keys (scope, key, request_hash, status_code, response) values ('bench', $1, 'x', 201, '{}')`, [randomUUID()]);
-        await client.query('commit');
-      } finally {
-        client.release();
-      }
-    });
-    const api = await runLoad('POST /api/applications', post);
-    const ratio = api.rate / baseline.rate;
-    console.log(`\nratio (API / baseline): ${ratio.toFixed(2)}x   goal ≥ 0.6x; API p99 ${api.p99.toFixed(1)} ms, goal < 25 ms`);
-    agent.destroy();
+    // Baseline: the API's own write statement (cases/repository.ts insertSubmission), run by pgbench.
+    const esc = (s: string) => s.replace(/'/g, "''");
+    const script = `
+with app as (
+  insert into applications (citizen_id, application_id, reference, service_code, status, channel, center_code, submitted_by,
+                            assisted, data, submitted_at, status_since, sla_due_on, last_seq)
+  values (${c.citizen_id}, gen_random_uuid(), 'DOST-2026-' || lpad(nextval('application_number_seq')::text, 7, '0'),
+          '${svc.service_code}', 'submitted', 'online', null, '${u.user_id}', false, '${esc(JSON.stringify(data))}'::jsonb, now(), now(), current_date + 14, 1)
+  returning citizen_id, application_id, reference
+), act as (
+  insert into application_actions (citizen_id, application_id, seq, action, actor_user_id, actor_role, at, data)
+  select citizen_id, application_id, 1, 'submit', '${u.user_id}', 'citizen', now(), jsonb_build_object('channel', 'online', 'assisted', false) from app
+), ev as (
+  insert into outbox (topic, payload)
+  select 'cases.application.submitted', jsonb_build_object('citizenId', citizen_id, 'applicationId', application_id, 'reference', reference, 'serviceCode', '${svc.service_code}') from app
+), au as (
+  insert into audit_log (actor_user_id, actor_username, actor_roles, action, citizen_id, resource, purpose, request_id, ip)
+  select '${u.user_id}', 'benchcitizen', '{citizen}', 'application.create', citizen_id, 'applications/' || reference, 'own application', null, '127.0.0.1' from app
+), idem as (
+  insert into idempotency_keys (scope, key, request_hash, status_code, response)
+  select 'bench', gen_random_uuid()::text, 'x', 201, jsonb_build_object('reference', reference) from app
+)
+select reference from app;
+`.replace(/\n\s*/g, ' ').trim();
+    writeFileSync(path.join(tmp, 'insert.sql'), `${script}\n`);
+    execFileSync('pgbench', ['-n', '-c', String(CONCURRENCY), '-j', '2', '-T', '2', '-f', path.join(tmp, 'insert.sql'), dbUrl], { stdio: 'ignore' }); // warm-up
+    const pgbenchOut = execFileSync('pgbench', ['-n', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS), '-l', '--log-prefix', path.join(tmp, 'pgb'),
+      '-f', path.join(tmp, 'insert.sql'), dbUrl], { encoding: 'utf8' });
+    const baseRate = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(pgbenchOut)?.[1]);
+    const lat = readdirSync(tmp).filter((f) => f.startsWith('pgb')).flatMap((f) => readFileSync(path.join(tmp, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000)).sort((a, b) => a - b);
+    console.log(`baseline (pgbench, same SQL)   ${baseRate.toFixed(0)} tx/s, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
+
+    const lua = path.join(tmp, 'post.lua');
+    writeFileSync(lua, `
+local n = 0
+local id = 0
+setup = function(thread) id = id + 1; thread:set("tid", id) end
+wrk.method = "POST"
+wrk.body = ${JSON.stringify(body)}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer ${tok.token}"
+request = function()
+  n = n + 1
+  wrk.headers["Idempotency-Key"] = string.format("bench-%s-%d-%d", tostring(tid), n, math.random(1000000000))
+  return wrk.format()
+end
+`);
+    execFileSync('wrk', ['-t', '2', '-c', String(CONCURRENCY), '-d', '3s', '-s', lua, `${base}/api/applications`], { stdio: 'ignore' }); // warm-up
+    const wrkOut = execFileSync('wrk', ['-t', '2', '-c', String(CONCURRENCY), '-d', `${SECONDS}s`, '--latency', '-s', lua, `${base}/api/applications`], { encoding: 'utf8' });
+    const apiRate = Number(/Requests\/sec:\s+([\d.]+)/.exec(wrkOut)?.[1]);
+    const toMs = (v: string, unit: string) => Number(v) * (unit === 's' ? 1000 : unit === 'us' ? 0.001 : 1);
+    const q = (p: string) => { const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(wrkOut); return m ? toMs(m[1]!, m[2]!) : NaN; };
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(wrkOut)?.[1] ?? 0);
+    console.log(`POST /api/applications (wrk)   ${apiRate.toFixed(0)} req/s, p50 ${q('50').toFixed(1)} ms, p99 ${q('99').toFixed(1)} ms, non-2xx ${non2xx}`);
+    const written = Number((await pool.query(`select count(*) from applications where submitted_by = $1`, [u.user_id])).rows[0].count);
+    console.log(`\nratio (API / baseline): ${(apiRate / baseRate).toFixed(2)}x   goal ≥ 0.6x; API p99 ${q('99').toFixed(1)} ms, goal < 25 ms; rows written ${written}`);
+    if (non2xx > 0) process.exitCode = 1;
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));

@@ -75,15 +75,41 @@ export interface ResolvedSession {
   csrfToken: string;
 }
 
+// Resolved sessions are kept a few seconds per process: a database read on every request would
+// cost more than the rest of most requests. Logout, disabling a user or changing their roles
+// evicts at once in this process; other processes see it within SESSION_CACHE_MS.
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 50_000;
+type CachedSession = { value: ResolvedSession; userId: string; until: number; expiresAt: number };
+const sessionCaches = new WeakMap<object, Map<string, CachedSession>>();
+const cacheOf = (ctx: AppContext) => {
+  let c = sessionCaches.get(ctx.database);
+  if (!c) sessionCaches.set(ctx.database, (c = new Map()));
+  return c;
+};
+
+/** Drops cached sessions of a user (or one token hash) in this process. */
+function evictSessions(ctx: AppContext, match: { userId?: string; tokenHash?: string }) {
+  const cache = cacheOf(ctx);
+  if (match.tokenHash) cache.delete(match.tokenHash);
+  if (match.userId) for (const [k, v] of cache) if (v.userId === match.userId) cache.delete(k);
+}
+
 /** Looks up a session token; undefined when unknown, expired or the user is disabled. */
 export async function resolveSession(ctx: AppContext, token: string): Promise<ResolvedSession | undefined> {
   const now = ctx.now();
   const hash = sha256(token);
+  const cache = cacheOf(ctx);
+  const hit = cache.get(hash);
+  if (hit && hit.until > Date.now() && hit.expiresAt > now.getTime()) return hit.value;
   const s = await repo.findSessionWithUser(ctx.db, hash, now);
-  if (!s || s.disabled) return undefined;
+  if (!s || s.disabled) {
+    cache.delete(hash);
+    return undefined;
+  }
   // Touch at most once a minute: a write per request would double the cost of every read.
   if (now.getTime() - s.last_seen_at.getTime() > 60_000) await repo.touchSession(ctx.db, hash, now);
-  return {
+  const value: ResolvedSession = {
     kind: s.kind,
     csrfToken: s.csrf_token,
     actor: {
@@ -91,10 +117,14 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Re
       citizenId: s.citizen_id, centerCode: s.center_code, locale: s.locale as Locale,
     },
   };
+  if (cache.size >= SESSION_CACHE_MAX) cache.clear();
+  cache.set(hash, { value, userId: s.user_id, until: Date.now() + SESSION_CACHE_MS, expiresAt: s.expires_at.getTime() });
+  return value;
 }
 
 /** Ends the session the token belongs to. */
 export async function closeSession(ctx: AppContext, token: string): Promise<void> {
+  evictSessions(ctx, { tokenHash: sha256(token) });
   await repo.deleteSession(ctx.db, sha256(token));
 }
 
@@ -155,7 +185,10 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: string, 
       ...(body.password !== undefined && { password_hash: await hashPassword(body.password), failed_attempts: 0, locked_until: null }),
     });
     if (!row) throw notFound(`user ${userId}`);
-    if (body.password !== undefined || body.disabled === true || body.roles !== undefined) await repo.deleteUserSessions(trx, userId);
+    if (body.password !== undefined || body.disabled === true || body.roles !== undefined) {
+      await repo.deleteUserSessions(trx, userId);
+      evictSessions(ctx, { userId });
+    }
     return toAdminUserOut(row);
   });
 }
