@@ -24,6 +24,8 @@ export const ConfigSchema = Type.Object({
       clientId: Type.String({ minLength: 1 }),
       clientSecret: Type.String({ minLength: 1 }),
       redirectUri: Type.String({ pattern: '^https?://' }),
+      /** ID-token claim that carries the citizen's FIN. */
+      finClaim: Type.String({ minLength: 1 }),
     }),
   ),
 });
@@ -71,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginRateLimitPerMinute: int(env.LOGIN_RATE_LIMIT_PER_MINUTE, 20),
     webDistDir: path.resolve(env.DOST_WEB_DIST ?? 'web/dist'),
     oidc: oidcIssuer
-      ? { issuer: oidcIssuer, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', redirectUri: env.OIDC_REDIRECT_URI ?? '' }
+      ? { issuer: oidcIssuer, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', redirectUri: env.OIDC_REDIRECT_URI ?? '', finClaim: env.OIDC_FIN_CLAIM ?? 'fin' }
       : undefined,
     ...overrides,
   };

@@ -219,6 +219,15 @@ export interface ApplicationActionsTable {
   data: Json<Record<string, unknown>>;
 }
 
+export interface OidcLoginStatesTable {
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: Generated<string>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 /** Every table, for Kysely. */
 export interface DB {
   outbox: OutboxTable;
@@ -232,6 +241,7 @@ export interface DB {
   centers: CentersTable;
   users: UsersTable;
   sessions: SessionsTable;
+  oidc_login_states: OidcLoginStatesTable;
   citizens: CitizensTable;
   households: HouseholdsTable;
   household_members: HouseholdMembersTable;

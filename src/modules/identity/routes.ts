@@ -4,6 +4,8 @@ import { requireActor, SESSION_COOKIE } from '../../platform/http/server.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { ErrorBody, Page } from '../../platform/http/schemas.ts';
 import * as service from './service.ts';
+import { finishOidcLogin, oidcEnabled, startOidcLogin } from './oidc.ts';
+import { AppError } from '../../platform/errors.ts';
 import { AdminUserOut, CreateUserBody, ListUsersQuery, LoginBody, SessionOut, TokenOut, UpdateUserBody } from './schema.ts';
 
 /** Sign-in, sessions, bearer tokens, and the administrator's user management. */
@@ -50,6 +52,37 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     const token = req.sessionKind === 'cookie' ? req.cookies[SESSION_COOKIE] : undefined;
     const resolved = token ? await service.resolveSession(ctx, token) : undefined;
     return { user: await service.getMe(ctx, actor), csrfToken: resolved?.csrfToken ?? '' };
+  });
+
+  app.get('/api/auth/oidc', {
+    config: { auth: 'public' },
+    schema: { tags: ['auth'], summary: 'Whether sign-in through the national identity provider is offered', response: { 200: Type.Object({ enabled: Type.Boolean(), loginUrl: Type.Union([Type.String(), Type.Null()]) }) } },
+  }, async () => ({ enabled: oidcEnabled(ctx), loginUrl: oidcEnabled(ctx) ? '/api/auth/oidc/login' : null }));
+
+  app.get('/api/auth/oidc/login', {
+    config: { auth: 'public', rateLimit: loginLimit },
+    schema: {
+      tags: ['auth'], summary: 'Start sign-in at the national identity provider (redirects)',
+      querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 200, pattern: '^/' })) }, { additionalProperties: false }),
+      response: { '4xx': ErrorBody },
+    },
+  }, async (req, reply) => reply.redirect(await startOidcLogin(ctx, req.query.returnTo)));
+
+  app.get('/api/auth/oidc/callback', {
+    config: { auth: 'public', rateLimit: loginLimit },
+    schema: {
+      tags: ['auth'], summary: 'Return from the national identity provider: signs in and redirects to the web app',
+      querystring: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 4000 }), { maxProperties: 10 }),
+    },
+  }, async (req, reply) => {
+    try {
+      const s = await finishOidcLogin(ctx, req.query, { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) });
+      void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions);
+      return reply.redirect(s.returnTo);
+    } catch (e) {
+      if (e instanceof AppError && e.status < 500) return reply.redirect(`/login?error=${e.code}`);
+      throw e;
+    }
   });
 
   app.get('/api/admin/users', {

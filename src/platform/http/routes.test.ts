@@ -44,6 +44,7 @@ describe('authorization on every endpoint', () => {
     const publicRoutes = apiRoutes().filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`).sort();
     assert.ok(t.app.routeTable.some((r) => r.url === '/api/auth/logout' && r.auth === 'authenticated'));
     assert.deepEqual(publicRoutes, [
+      'GET /api/auth/oidc', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/login',
       'GET /api/catalog/categories', 'GET /api/catalog/services', 'GET /api/catalog/services/:code',
       'GET /api/reference/centers', 'GET /api/reference/regions', 'POST /api/auth/login', 'POST /api/auth/token',
     ]);

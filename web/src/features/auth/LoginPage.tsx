@@ -1,4 +1,6 @@
-import { Button, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Divider, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { request } from '../../api.ts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -21,6 +23,8 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ username?: string; password?: string }>({});
+  const oidc = useQuery({ queryKey: ['auth', 'oidc'], queryFn: () => request<{ enabled: boolean; loginUrl: string | null }>('/api/auth/oidc') });
+  const oidcError = params.get('error');
 
   useEffect(() => {
     if (login.isSuccess) navigate(safeNext(params.get('next')) ?? homeFor(login.data.user), { replace: true });
@@ -69,6 +73,15 @@ export function LoginPage() {
           </Button>
         </Stack>
       </form>
+      {oidc.data?.enabled && oidc.data.loginUrl ? (
+        <Stack mt="md">
+          <Divider label={t('auth.or')} labelPosition="center" />
+          {oidcError ? <Alert color="red">{t(`errors.${oidcError}`, { defaultValue: t('errors.generic') })}</Alert> : null}
+          <Button component="a" variant="outline" href={`${oidc.data.loginUrl}?returnTo=${encodeURIComponent(safeNext(params.get('next')) ?? '/')}`}>
+            {t('auth.nationalId')}
+          </Button>
+        </Stack>
+      ) : null}
     </Paper>
   );
 }
