@@ -11,6 +11,8 @@ export const ConfigSchema = Type.Object({
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   databasePoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
   dataDir: Type.String({ minLength: 1 }),
+  /** PGlite's shared_buffers: the embedded engine's page cache, and most of its memory. */
+  pgliteSharedBuffers: Type.String({ pattern: '^\\d+(kB|MB|GB)$' }),
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   publicUrl: Type.String({ pattern: '^https?://' }),
   sessionTtlHours: Type.Integer({ minimum: 1, maximum: 24 * 30 }),
@@ -40,7 +42,7 @@ export class ConfigError extends Error {
 
 const ENV_NAMES: Record<string, string> = {
   env: 'NODE_ENV', host: 'HOST', port: 'PORT', databaseUrl: 'DATABASE_URL', databasePoolSize: 'DATABASE_POOL_SIZE',
-  dataDir: 'DOST_DATA_DIR', logLevel: 'LOG_LEVEL', publicUrl: 'PUBLIC_URL', sessionTtlHours: 'SESSION_TTL_HOURS',
+  dataDir: 'DOST_DATA_DIR', pgliteSharedBuffers: 'DOST_PGLITE_SHARED_BUFFERS', logLevel: 'LOG_LEVEL', publicUrl: 'PUBLIC_URL', sessionTtlHours: 'SESSION_TTL_HOURS',
   loginMaxAttempts: 'LOGIN_MAX_ATTEMPTS', loginLockMinutes: 'LOGIN_LOCK_MINUTES',
   loginRateLimitPerMinute: 'LOGIN_RATE_LIMIT_PER_MINUTE', webDistDir: 'DOST_WEB_DIST', oidc: 'OIDC_*',
 };
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: int(env.DATABASE_POOL_SIZE, 20),
     dataDir: path.resolve(env.DOST_DATA_DIR ?? '.data'),
+    pgliteSharedBuffers: env.DOST_PGLITE_SHARED_BUFFERS ?? '16MB',
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${typeof port === 'number' ? port : 3000}`,
     sessionTtlHours: int(env.SESSION_TTL_HOURS, 12),

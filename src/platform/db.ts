@@ -105,6 +105,8 @@ export interface OpenDatabaseOptions {
   /** PGlite data directory; absent = in memory. */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite's shared_buffers (e.g. '16MB'); PostgreSQL's default of 128MB is most of its memory. */
+  pgliteSharedBuffers?: string;
 }
 
 /** Opens the embedded database (PGlite, data kept on disk) or a PostgreSQL server pool. */
@@ -146,6 +148,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     };
   }
   const pglite = await PGlite.create(opts.dataDir, {
+    ...(opts.pgliteSharedBuffers && { postgresqlconf: [`shared_buffers=${opts.pgliteSharedBuffers}`] }),
     parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseDate },
   });
   const pool = pglitePool(pglite);
