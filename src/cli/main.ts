@@ -12,6 +12,11 @@ import { generatePopulation, writePopulationCsv } from '../modules/registry/gene
 import { createProgress, formatBytes } from './progress.ts';
 import { printDemoLogins, readDemoLogins, seedDemoUsers } from './seed.ts';
 
+const portNumber = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number 0–65535 (0: any free port)');
+  return Number(v);
+};
+
 const positiveInt = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive whole number');
   return Number(v);
@@ -60,13 +65,13 @@ const program = new Command('dost')
 
 program.command('start')
   .description('Migrate, load reference data, seed a demo population on first start, and serve the product')
-  .option('-p, --port <port>', 'port to listen on (default PORT or 3000)', positiveInt)
+  .option('-p, --port <port>', 'port to listen on (default PORT or 3000; 0 = any free port)', portNumber)
   .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
   .option('--demo-citizens <n>', 'size of the demo population on first start', positiveInt, 2000)
   .option('--no-demo', 'do not seed demo data')
   .action(async (opts: { port?: number; host?: string; demoCitizens: number; demo: boolean }) => {
     const started = performance.now();
-    const cfg = config({ ...(opts.port && { port: opts.port }), ...(opts.host && { host: opts.host }) });
+    const cfg = config({ ...(opts.port !== undefined && { port: opts.port }), ...(opts.host && { host: opts.host }) });
     const logger = createLogger(cfg.logLevel);
     const log = (s: string) => process.stdout.write(`${s}\n`);
     await ensureWebBuilt(cfg, log);

@@ -730,7 +730,7 @@ export interface GenerateOptions {
   /** Reference date for ages and events, YYYY-MM-DD; 2026-11-01 by default. */
   asOf?: string;
   onProgress?: (p: { citizens: number; total: number }) => void;
-  /** Citizens per COPY batch (20,000 by default). */
+  /** Citizens per COPY batch (10,000 by default). */
   batchSize?: number;
 }
 
@@ -773,26 +773,31 @@ const HOUSEHOLD_COPY = 'COPY households (household_id, district_code, address) F
 const MEMBER_COPY = 'COPY household_members (citizen_id, household_id, relation, joined_on, left_on) FROM STDIN';
 const EVENT_COPY = 'COPY life_events (citizen_id, type, occurred_on, recorded_at, source, data) FROM STDIN';
 
-interface CopyBatch {
-  citizens: string[];
-  households: string[];
-  members: string[];
-  events: string[];
-  nCitizens: number;
-  nEvents: number;
-}
-
-/** Joins lines into chunks of about 64 KiB for COPY. */
-function* chunks(lines: string[]): Generator<string> {
-  let c = '';
-  for (const l of lines) {
-    c += l;
-    if (c.length >= 65536) {
-      yield c;
-      c = '';
+/** COPY text gathered straight into chunks of about 64 KiB (no per-row strings kept). */
+class Chunks {
+  readonly list: string[] = [];
+  private cur = '';
+  rows = 0;
+  add(line: string): void {
+    this.cur += line;
+    this.rows++;
+    if (this.cur.length >= 65536) {
+      this.list.push(this.cur);
+      this.cur = '';
     }
   }
-  if (c) yield c;
+  done(): string[] {
+    if (this.cur.length > 0) this.list.push(this.cur);
+    this.cur = '';
+    return this.list;
+  }
+}
+
+interface CopyBatch {
+  citizens: Chunks;
+  households: Chunks;
+  members: Chunks;
+  events: Chunks;
 }
 
 /**
@@ -805,7 +810,7 @@ export async function generatePopulation(database: Database, opts: GenerateOptio
   checkOptions(opts);
   const started = performance.now();
   const total = opts.citizens;
-  const batchSize = Math.max(100, opts.batchSize ?? 20_000);
+  const batchSize = Math.max(100, opts.batchSize ?? 10_000);
   const { names, demo } = await readPopulationFiles();
   return database.withConnection(async (conn: RawConnection) => {
     const districts = (
@@ -833,9 +838,9 @@ export async function generatePopulation(database: Database, opts: GenerateOptio
     /** Builds the next batch, yielding to the event loop now and then so COPY of the previous one proceeds. */
     const produce = async (): Promise<CopyBatch | null> => {
       if (exhausted) return null;
-      const b: CopyBatch = { citizens: [], households: [], members: [], events: [], nCitizens: 0, nEvents: 0 };
+      const b: CopyBatch = { citizens: new Chunks(), households: new Chunks(), members: new Chunks(), events: new Chunks() };
       let sinceYield = 0;
-      while (b.nCitizens < batchSize) {
+      while (b.citizens.rows < batchSize) {
         const r = it.next();
         if (r.done) {
           exhausted = true;
@@ -843,27 +848,25 @@ export async function generatePopulation(database: Database, opts: GenerateOptio
         }
         const h = r.value;
         const hid = householdBase + h.index;
-        b.households.push(`${hid}\t${h.district.code}\t${copyField(h.address)}\n`);
+        b.households.add(`${hid}\t${h.district.code}\t${copyField(h.address)}\n`);
         for (let i = 0; i < h.members.length; i++) {
           const p = h.members[i]!;
           const cid = citizenBase + p.index;
-          b.citizens.push(
+          b.citizens.add(
             `${cid}\t${p.fin}\t${copyField(p.last)}\t${copyField(p.first)}\t${copyField(p.patronymic)}\t${iso(p.birthDay)}\t${p.sex}\t` +
               `${h.district.code}\t${copyField(h.address)}\t${p.phone ?? '\\N'}\t${p.idCard ?? '\\N'}\t${p.deathDay === null ? '\\N' : iso(p.deathDay)}\n`,
           );
-          b.members.push(`${cid}\t${hid}\t${p.relation}\t${iso(p.joinedDay)}\t${p.deathDay === null ? '\\N' : iso(Math.max(p.deathDay, p.joinedDay))}\n`);
+          b.members.add(`${cid}\t${hid}\t${p.relation}\t${iso(p.joinedDay)}\t${p.deathDay === null ? '\\N' : iso(Math.max(p.deathDay, p.joinedDay))}\n`);
           for (const e of h.events[i]!) {
-            b.events.push(`${cid}\t${e.type}\t${iso(e.day)}\t${recorded(e.day)}\t${e.source}\t${copyField(e.data)}\n`);
-            b.nEvents++;
+            b.events.add(`${cid}\t${e.type}\t${iso(e.day)}\t${recorded(e.day)}\t${e.source}\t${copyField(e.data)}\n`);
           }
         }
-        b.nCitizens += h.members.length;
         if (++sinceYield >= 200) {
           sinceYield = 0;
           await yieldToLoop();
         }
       }
-      return b.nCitizens > 0 ? b : null;
+      return b.citizens.rows > 0 ? b : null;
     };
 
     await conn.query('BEGIN');
@@ -873,13 +876,13 @@ export async function generatePopulation(database: Database, opts: GenerateOptio
         const b = await pending;
         if (!b) break;
         pending = produce();
-        await conn.copyFrom(CITIZEN_COPY, chunks(b.citizens));
-        await conn.copyFrom(HOUSEHOLD_COPY, chunks(b.households));
-        await conn.copyFrom(MEMBER_COPY, chunks(b.members));
-        await conn.copyFrom(EVENT_COPY, chunks(b.events));
-        citizensDone += b.nCitizens;
-        householdCount += b.households.length;
-        eventCount += b.nEvents;
+        await conn.copyFrom(CITIZEN_COPY, b.citizens.done());
+        await conn.copyFrom(HOUSEHOLD_COPY, b.households.done());
+        await conn.copyFrom(MEMBER_COPY, b.members.done());
+        await conn.copyFrom(EVENT_COPY, b.events.done());
+        citizensDone += b.citizens.rows;
+        householdCount += b.households.rows;
+        eventCount += b.events.rows;
         opts.onProgress?.({ citizens: citizensDone, total });
       }
       // Give back household numbers we did not use, if nobody reserved after us.

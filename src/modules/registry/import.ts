@@ -258,7 +258,7 @@ function validateInto(values: readonly string[], ctx: ValidationContext, out: (s
     }
     switch (field) {
       case 'fin': {
-        const f = normalizeFin(v);
+        const f = isFin(v) ? v : normalizeFin(v);
         if (!isFin(f)) problems.push({ field, code: 'fin_invalid', params: { field, value: shorten(v) } });
         out[i] = f;
         break;
@@ -271,13 +271,13 @@ function validateInto(values: readonly string[], ctx: ValidationContext, out: (s
         break;
       }
       case 'sex': {
-        const s = v.toUpperCase();
+        const s = v === 'M' || v === 'F' ? v : v.toUpperCase();
         if (s !== 'M' && s !== 'F') problems.push({ field, code: 'sex_invalid', params: { field, value: shorten(v) } });
         out[i] = s;
         break;
       }
       case 'district_code': {
-        const d = v.toUpperCase();
+        const d = ctx.districts.has(v) ? v : v.toUpperCase();
         if (!ctx.districts.has(d)) problems.push({ field, code: 'district_unknown', params: { field, value: shorten(v) } });
         out[i] = d;
         break;
@@ -336,6 +336,16 @@ export function encodeFin(fin: string): number {
   let n = 0;
   for (let i = 0; i < 7; i++) n = n * 34 + FIN_DIGIT[fin.charCodeAt(i)]!;
   return n;
+}
+
+/** Inverse of {@link encodeFin}. */
+export function decodeFin(n: number): string {
+  let s = '';
+  for (let i = 0; i < 7; i++) {
+    s = FIN_ALPHABET[n % 34]! + s;
+    n = Math.floor(n / 34);
+  }
+  return s;
 }
 
 class FinSet {
@@ -445,11 +455,54 @@ const COPY_SQL = `COPY citizens (${CITIZEN_COLUMNS.join(', ')}) FROM STDIN`;
 const CHUNK_CHARS = 1 << 16;
 const PROGRESS_EVERY = 10_000;
 
-/** Valid rows of one batch: their COPY lines, FINs and CSV line numbers. */
-interface Batch {
-  copy: string[];
-  fins: string[];
-  lines: number[];
+/**
+ * Valid rows of one batch: their COPY text in chunks of about 64 KiB (kept for a retry after a
+ * unique violation) and per row the encoded FIN and the CSV line, in typed arrays so that a
+ * batch does not leave tens of thousands of small objects for the garbage collector.
+ */
+class Batch {
+  chunks: string[] = [];
+  fins: Float64Array;
+  lines: Uint32Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.fins = new Float64Array(capacity);
+    this.lines = new Uint32Array(capacity);
+  }
+  add(fin: string, line: number): void {
+    this.fins[this.n] = encodeFin(fin);
+    this.lines[this.n] = line;
+    this.n++;
+  }
+  fin(i: number): string {
+    return decodeFin(this.fins[i]!);
+  }
+  /** Drops rows `bad` (indexes); all rows must be in `chunks`. */
+  keepOnly(bad: ReadonlySet<number>): void {
+    const rows = this.chunks.join('').split('\n');
+    rows.pop(); // after the last line break
+    if (rows.length !== this.n) throw new Error(`import: batch holds ${rows.length} COPY lines for ${this.n} rows`);
+    const kept: string[] = [];
+    let k = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (bad.has(i)) continue;
+      kept.push(rows[i]!);
+      this.fins[k] = this.fins[i]!;
+      this.lines[k] = this.lines[i]!;
+      k++;
+    }
+    this.n = k;
+    this.chunks = [];
+    let c = '';
+    for (const l of kept) {
+      c += `${l}\n`;
+      if (c.length >= CHUNK_CHARS) {
+        this.chunks.push(c);
+        c = '';
+      }
+    }
+    if (c.length > 0) this.chunks.push(c);
+  }
 }
 
 const isUniqueViolation = (e: unknown): boolean =>
@@ -577,22 +630,27 @@ export async function importCitizens(database: Database, input: Readable, opts: 
         let s = out[0]!;
         for (let i = 1; i < NCOLS; i++) s += `\t${copyField(out[i])}`;
         s += '\n';
-        batch.copy.push(s);
-        batch.fins.push(fin!);
-        batch.lines.push(start);
+        batch.add(fin!, start);
         return s;
       };
 
-      /** Reads records into `batch` until it is full or the input ends, yielding COPY text while not failed. */
+      /**
+       * Reads records into `batch` until it is full or the input ends, yielding COPY text while
+       * not failed. Every chunk yielded is also kept in batch.chunks, so at any suspension all
+       * valid rows read so far are in batch.chunks (until a failure stops the copying).
+       */
       async function* fill(batch: Batch): AsyncGenerator<string> {
         let chunk = '';
-        while (batch.copy.length < batchSize) {
-          let rec = source.read();
+        const emit = () => {
+          const c = chunk;
+          chunk = '';
+          batch.chunks.push(c);
+          return c;
+        };
+        while (batch.n < batchSize) {
+          const rec = source.read();
           if (rec === undefined) {
-            if (chunk.length > 0 && !failed) {
-              yield chunk;
-              chunk = '';
-            }
+            if (chunk.length > 0 && !failed) yield emit();
             await source.wait();
             continue;
           }
@@ -603,13 +661,10 @@ export async function importCitizens(database: Database, input: Readable, opts: 
           const s = processRecord(rec, batch);
           if (s !== null && !failed) {
             chunk += s;
-            if (chunk.length >= CHUNK_CHARS) {
-              yield chunk;
-              chunk = '';
-            }
+            if (chunk.length >= CHUNK_CHARS) yield emit();
           }
         }
-        if (chunk.length > 0 && !failed) yield chunk;
+        if (chunk.length > 0 && !failed) yield emit();
       }
 
       /** Drains a generator without writing anything (the rest of a batch after a failed COPY). */
@@ -620,14 +675,17 @@ export async function importCitizens(database: Database, input: Readable, opts: 
       /** Reports the batch's rows from index `from` whose FIN is already in the registry; returns those indexes. */
       const existing = async (batch: Batch, from: number): Promise<Set<number>> => {
         const bad = new Set<number>();
-        if (batch.fins.length <= from) return bad;
-        const r = await conn.query<{ fin: string }>('select fin from citizens where fin = any($1::bpchar[])', [batch.fins.slice(from)]);
+        if (batch.n <= from) return bad;
+        const fins: string[] = [];
+        for (let i = from; i < batch.n; i++) fins.push(batch.fin(i));
+        const r = await conn.query<{ fin: string }>('select fin from citizens where fin = any($1::bpchar[])', [fins]);
         if (r.rows.length === 0) return bad;
         const found = new Set(r.rows.map((x) => x.fin));
-        for (let i = from; i < batch.fins.length; i++) {
-          if (found.has(batch.fins[i]!)) {
+        for (let i = from; i < batch.n; i++) {
+          const fin = fins[i - from]!;
+          if (found.has(fin)) {
             bad.add(i);
-            addError(batch.lines[i]!, 'fin', 'fin_exists', { value: batch.fins[i]! });
+            addError(batch.lines[i]!, 'fin', 'fin_exists', { value: fin });
             rejected++;
           }
         }
@@ -635,12 +693,12 @@ export async function importCitizens(database: Database, input: Readable, opts: 
         return bad;
       };
 
-      /** COPYs rows already in memory, under a savepoint; on a unique violation removes the offenders and retries. */
+      /** COPYs the rows kept in memory, under a savepoint; on a unique violation drops the offenders and retries. */
       const copyKept = async (batch: Batch): Promise<void> => {
-        for (let attempt = 0; batch.copy.length > 0 && !failed; attempt++) {
+        for (let attempt = 0; batch.n > 0 && !failed; attempt++) {
           await conn.query('SAVEPOINT dost_import');
           try {
-            const n = await conn.copyFrom(COPY_SQL, chunked(batch.copy));
+            const n = await conn.copyFrom(COPY_SQL, batch.chunks);
             await conn.query('RELEASE SAVEPOINT dost_import');
             imported += n;
             return;
@@ -649,7 +707,7 @@ export async function importCitizens(database: Database, input: Readable, opts: 
             await conn.query('ROLLBACK TO SAVEPOINT dost_import');
             const bad = await existing(batch, 0);
             if (bad.size === 0) throw e;
-            keepOnly(batch, bad);
+            batch.keepOnly(bad);
           }
         }
       };
@@ -657,7 +715,7 @@ export async function importCitizens(database: Database, input: Readable, opts: 
       await conn.query('BEGIN');
       try {
         while (!eof) {
-          const batch: Batch = { copy: [], fins: [], lines: [] };
+          const batch = new Batch(batchSize);
           if (failed) {
             await drain(fill(batch));
             await existing(batch, 0);
@@ -678,7 +736,7 @@ export async function importCitizens(database: Database, input: Readable, opts: 
             const bad = await existing(batch, 0);
             if (bad.size === 0) throw e;
             if (skipInvalid) {
-              keepOnly(batch, bad);
+              batch.keepOnly(bad);
               await copyKept(batch);
             }
           }
@@ -705,25 +763,6 @@ export async function importCitizens(database: Database, input: Readable, opts: 
     if (!parser.destroyed) parser.destroy();
     if (!input.destroyed) input.destroy();
   }
-}
-
-function keepOnly(batch: Batch, bad: Set<number>): void {
-  const keep = (_: unknown, i: number) => !bad.has(i);
-  batch.copy = batch.copy.filter(keep);
-  batch.fins = batch.fins.filter(keep);
-  batch.lines = batch.lines.filter(keep);
-}
-
-function* chunked(lines: string[]): Generator<string> {
-  let chunk = '';
-  for (const l of lines) {
-    chunk += l;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 export type { RawConnection };
