@@ -151,6 +151,27 @@ describe('submitting', () => {
     assert.equal(noCitizen.statusCode, 400);
   });
 
+  test('an application for an unknown or deceased citizen is refused and writes nothing', async () => {
+    const dead = await createCitizen(t.ctx.db, { death_date: '2026-01-10' });
+    const count = async () => Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'application.create').executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const deceased = await submit(operatorHeaders, { serviceCode: service.service_code, citizenId: dead.citizen_id, data: validAnswers(await fields()) });
+    assert.equal(deceased.statusCode, 409, deceased.body);
+    const unknown = await submit(operatorHeaders, { serviceCode: service.service_code, citizenId: 99_999_999, data: validAnswers(await fields()) });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(await count(), before);
+  });
+
+  test('the prefill endpoint returns what the registry holds, by field name', async () => {
+    const f = await fields();
+    const r = await t.app.inject({ url: `/api/catalog/services/${service.service_code}/prefill`, headers: citizenHeaders });
+    assert.equal(r.statusCode, 200);
+    const values = body<{ values: Record<string, unknown> }>(r).values;
+    for (const field of f.filter((x) => x.prefill === 'household.size')) assert.equal(values[field.name], 2);
+    for (const field of f.filter((x) => x.prefill === 'citizen.full_name')) assert.match(String(values[field.name]), /^Həsənova Günay/);
+    assert.ok(Object.keys(values).every((k) => f.some((x) => x.name === k && x.prefill)));
+  });
+
   test('a citizen cannot apply for someone else, and an analyst cannot apply at all', async () => {
     const other = await submit(otherCitizenHeaders, { serviceCode: service.service_code, citizenId, data: validAnswers(await fields()) });
     assert.equal(other.statusCode, 403);

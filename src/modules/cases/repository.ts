@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import type { ApplicationActionsTable, ApplicationsTable } from '../../platform/db-types.ts';
 
@@ -108,7 +108,10 @@ export interface NewSubmission {
   actorUsername: string;
   actorRoles: string[];
   assisted: boolean;
-  data: Record<string, unknown>;
+  /** The applicant's answers. */
+  answers: Record<string, unknown>;
+  /** SQL (over the citizen row `c`) for the registry values of prefilled fields. */
+  prefill: RawBuilder<unknown>;
   at: Date;
   slaDueOn: string | null;
   auditPurpose: string;
@@ -117,20 +120,40 @@ export interface NewSubmission {
   idempotency: { scope: string; key: string; hash: string };
 }
 
+/** The stored application's reference and data, and the applicant as the response shows them. */
+export interface StoredSubmission {
+  reference: string;
+  data: Record<string, unknown>;
+  citizen_id: number;
+  fin: string;
+  last_name: string;
+  first_name: string;
+  patronymic: string | null;
+  birth_date: string;
+  sex: 'M' | 'F';
+  district_code: string;
+  death_date: string | null;
+}
+
 /**
- * Writes a submitted application in one statement: the application with its reference number,
- * its first action, the outbox event, the audit row and the idempotency record. One round trip,
- * and atomic without an explicit transaction; a repeated Idempotency-Key aborts all of it.
+ * Writes a submitted application in one statement — one round trip, atomic without an explicit
+ * transaction: reads the living applicant, fills the registry's values into the answers, and
+ * inserts the application with its reference number, its first action, the outbox event, the
+ * audit row and the idempotency record. Returns undefined when there is no living citizen with
+ * that id (nothing is written); a repeated Idempotency-Key aborts all of it.
  */
-export async function insertSubmission(db: Db, s: NewSubmission): Promise<string> {
-  const r = await sql<{ reference: string }>`
-    with app as (
+export async function insertSubmission(db: Db, s: NewSubmission): Promise<StoredSubmission | undefined> {
+  const r = await sql<StoredSubmission>`
+    with c as (
+      select * from citizens where citizen_id = ${s.citizenId} and death_date is null
+    ), app as (
       insert into applications (citizen_id, application_id, reference, service_code, status, channel, center_code, submitted_by,
                                 assisted, data, submitted_at, status_since, sla_due_on, last_seq)
-      values (${s.citizenId}, ${s.applicationId}, 'DOST-' || ${String(s.year)} || '-' || lpad(nextval('application_number_seq')::text, 7, '0'),
-              ${s.serviceCode}, 'submitted', ${s.channel}, ${s.centerCode}, ${s.submittedBy}, ${s.assisted}, ${JSON.stringify(s.data)}::jsonb,
-              ${s.at}, ${s.at}, ${s.slaDueOn}::date, 1)
-      returning citizen_id, application_id, reference
+      select c.citizen_id, ${s.applicationId}, 'DOST-' || ${String(s.year)} || '-' || lpad(nextval('application_number_seq')::text, 7, '0'),
+             ${s.serviceCode}, 'submitted', ${s.channel}, ${s.centerCode}, ${s.submittedBy}, ${s.assisted},
+             ${JSON.stringify(s.answers)}::jsonb || ${s.prefill}, ${s.at}, ${s.at}, ${s.slaDueOn}::date, 1
+        from c
+      returning citizen_id, application_id, reference, data
     ), act as (
       insert into application_actions (citizen_id, application_id, seq, action, actor_user_id, actor_role, at, data)
       select citizen_id, application_id, 1, 'submit', ${s.submittedBy}, ${s.actorRole}, ${s.at},
@@ -146,6 +169,7 @@ export async function insertSubmission(db: Db, s: NewSubmission): Promise<string
       insert into idempotency_keys (scope, key, request_hash, status_code, response)
       select ${s.idempotency.scope}, ${s.idempotency.key}, ${s.idempotency.hash}, 201, jsonb_build_object('reference', reference) from app
     )
-    select reference from app`.execute(db);
-  return r.rows[0]!.reference;
+    select app.reference, app.data, c.citizen_id, c.fin, c.last_name, c.first_name, c.patronymic, c.birth_date, c.sex, c.district_code, c.death_date
+      from app cross join c`.execute(db);
+  return r.rows[0];
 }

@@ -7,7 +7,7 @@ import { publishEvent } from '../../platform/events.ts';
 import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
 import { randomUUID } from 'node:crypto';
 import { getServiceRow, toServiceDetail, type FieldOut } from '../catalog/index.ts';
-import { getCitizenSummaries, loadApplicant, type PrefillKey } from '../registry/index.ts';
+import { assertMayReadCitizen, getCitizenSummaries, prefillJson, toCitizenSummary } from '../registry/index.ts';
 import { validateAnswers } from './form-schema.ts';
 import * as repo from './repository.ts';
 import type { ApplicationOut, ApplicationSummary, InboxQuery, MyApplicationsQuery, SubmitApplicationBody, TakeActionBody } from './schema.ts';
@@ -80,25 +80,18 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
     const c = await ctx.db.selectFrom('centers').select(['center_code', 'status']).where('center_code', '=', centerCode).executeTakeFirst();
     if (!c || c.status !== 'open') throw validationError([{ field: '/centerCode', code: 'unknown', message: `unknown or closed center ${centerCode}` }]);
   }
-  const prefillFields = fields.filter((f) => f.prefill);
-  const { summary: citizen, prefill } = await loadApplicant(ctx.db, actor, citizenId, prefillFields.map((f) => f.prefill as PrefillKey));
-  if (citizen.deathDate) throw new AppError('CONFLICT', { what: 'citizen is recorded as deceased' });
-  const data: Record<string, unknown> = { ...body.data };
-  for (const f of prefillFields) {
-    const v = prefill[f.prefill as PrefillKey];
-    if (v !== undefined) data[f.name] = v;
-  }
-
+  assertMayReadCitizen(actor, citizenId);
+  const prefillFields = fields.flatMap((f) => (f.prefill ? [{ name: f.name, key: f.prefill }] : []));
   const now = ctx.now();
   const submitRole = actingRole(actor, WORKFLOW.submit) ?? 'citizen';
   const state = deriveState([{ seq: 1, action: 'submit', at: now, actorUserId: actor.userId, data: {} }], svc.sla_working_days, ctx.calendar);
   const applicationId = randomUUID();
-  let reference: string;
+  let stored: repo.StoredSubmission | undefined;
   try {
-    reference = await repo.insertSubmission(ctx.db, {
+    stored = await repo.insertSubmission(ctx.db, {
       citizenId, applicationId, year: Number(bakuDate(now).slice(0, 4)), serviceCode: svc.service_code, channel, centerCode,
       submittedBy: actor.userId, actorRole: submitRole, actorUsername: actor.username, actorRoles: actor.roles, assisted: isStaff,
-      data, at: now, slaDueOn: state.slaDueOn,
+      answers: body.data, prefill: prefillJson(prefillFields), at: now, slaDueOn: state.slaDueOn,
       auditPurpose: `${isStaff ? 'assisted application' : 'own application'}; form prefilled from the registry`,
       requestId: actor.requestId ?? null, ip: actor.ip ?? null,
       idempotency: { scope, key: idempotencyKey, hash },
@@ -110,6 +103,12 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
     }
     throw e;
   }
+  if (!stored) {
+    const known = (await getCitizenSummaries(ctx.db, [citizenId])).get(citizenId);
+    throw known ? new AppError('CONFLICT', { what: 'citizen is recorded as deceased' }) : notFound(`citizen ${citizenId}`);
+  }
+  const citizen = toCitizenSummary(stored);
+  const { reference, data } = stored;
   const { slaState, workingDaysLeft } = slaStatus(state.status, state.slaDueOn, bakuDate(now), ctx.calendar);
   const out: ApplicationOut = {
     reference, citizenId, citizenName: `${citizen.lastName} ${citizen.firstName}`, serviceCode: svc.service_code,

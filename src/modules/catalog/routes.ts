@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/server.ts';
 import { requireActor } from '../../platform/http/server.ts';
 import { ErrorBody, Page } from '../../platform/http/schemas.ts';
-import { getPrefillValues, type PrefillKey } from '../registry/index.ts';
+import { getPrefillValues } from '../registry/index.ts';
 import { CategoryOut, CenterOut, ListServicesQuery, RegionOut, ServiceCodeParams, ServiceDetail, ServiceSummary } from './schema.ts';
 import * as service from './service.ts';
 
@@ -38,13 +38,8 @@ export function catalogRoutes(app: App, ctx: AppContext): void {
     const citizenId = req.query.citizenId ?? actor.citizenId;
     if (citizenId == null) throw new AppError('VALIDATION_FAILED', {}, [{ field: '/citizenId', code: 'required', message: 'citizenId' }]);
     const detail = await service.getService(ctx, req.params.code);
-    const fields = detail.form.fields.filter((f) => f.prefill);
-    const values = await getPrefillValues(ctx.db, actor, citizenId, fields.map((f) => f.prefill as PrefillKey));
-    const out: Record<string, string | number> = {};
-    for (const f of fields) {
-      const v = values[f.prefill as PrefillKey];
-      if (v !== undefined) out[f.name] = v;
-    }
+    const fields = detail.form.fields.flatMap((f) => (f.prefill ? [{ name: f.name, key: f.prefill }] : []));
+    const out = await getPrefillValues(ctx.db, actor, citizenId, fields);
     return { values: out };
   });
 

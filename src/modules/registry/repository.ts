@@ -1,4 +1,6 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db.ts';
+import type { PrefillKey } from './schema.ts';
 
 const SUMMARY = ['citizen_id', 'fin', 'last_name', 'first_name', 'patronymic', 'birth_date', 'sex', 'district_code', 'death_date'] as const;
 
@@ -41,12 +43,37 @@ export const insertLifeEvent = (db: Db, e: { citizenId: number; type: string; oc
 export const setDeathDate = (db: Db, citizenId: number, date: string) =>
   db.updateTable('citizens').set({ death_date: date, updated_at: new Date() }).where('citizen_id', '=', citizenId).execute();
 
-/** A citizen's row with the size of their current household (living members), in one query. */
-export const findCitizenWithHouseholdSize = (db: Db, citizenId: number) =>
-  db.selectFrom('citizens as c').selectAll('c')
-    .select((eb) => eb.selectFrom('household_members as me')
-      .innerJoin('household_members as hm', 'hm.household_id', 'me.household_id')
-      .innerJoin('citizens as m', 'm.citizen_id', 'hm.citizen_id')
-      .whereRef('me.citizen_id', '=', 'c.citizen_id').where('me.left_on', 'is', null).where('hm.left_on', 'is', null).where('m.death_date', 'is', null)
-      .select(eb.fn.countAll<number>().as('n')).as('household_size'))
-    .where('c.citizen_id', '=', citizenId).executeTakeFirst();
+/**
+ * Each prefill key as SQL over a citizen row aliased `c`: the one definition of what the registry
+ * fills into a form, used by the prefill endpoint and inside the statement that stores an application.
+ */
+const PREFILL_SQL: Record<PrefillKey, RawBuilder<unknown>> = {
+  'citizen.fin': sql`c.fin::text`,
+  'citizen.full_name': sql`concat_ws(' ', c.last_name, c.first_name, c.patronymic)`,
+  'citizen.birth_date': sql`c.birth_date::text`,
+  'citizen.phone': sql`c.phone`,
+  'citizen.address_district': sql`c.district_code`,
+  'citizen.id_card_number': sql`c.id_card_number`,
+  'household.size': sql`greatest(1, (select count(*) from household_members me
+      join household_members hm on hm.household_id = me.household_id and hm.left_on is null
+      join citizens m on m.citizen_id = hm.citizen_id and m.death_date is null
+     where me.citizen_id = c.citizen_id and me.left_on is null))::int`,
+};
+
+/** A form field filled from the registry. */
+export interface PrefillField {
+  name: string;
+  key: PrefillKey;
+}
+
+/** SQL for a jsonb object `{ fieldName: registry value }` over a citizen row aliased `c`; unknown values are left out. */
+export function prefillJson(fields: readonly PrefillField[]): RawBuilder<unknown> {
+  if (fields.length === 0) return sql`'{}'::jsonb`;
+  return sql`jsonb_strip_nulls(jsonb_build_object(${sql.join(fields.map((f) => sql`${f.name}::text, ${PREFILL_SQL[f.key]}`))}))`;
+}
+
+/** The registry values for a citizen's prefilled fields, by field name; undefined if there is no such citizen. */
+export async function findPrefillValues(db: Db, citizenId: number, fields: readonly PrefillField[]) {
+  const r = await sql<{ v: Record<string, string | number> }>`select ${prefillJson(fields)} as v from citizens c where c.citizen_id = ${citizenId}`.execute(db);
+  return r.rows[0]?.v;
+}

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db.ts';
 import { validationMessage } from '../../platform/http/errors.ts';
 import { isIsoDate, normalizeFin } from './identifiers.ts';
 import * as repo from './repository.ts';
+import type { PrefillField } from './repository.ts';
 import { LifeEventData, type CitizenRecord, type CitizenSummary, type RecordLifeEventBody } from './schema.ts';
 
 type SummaryRow = NonNullable<Awaited<ReturnType<typeof repo.findCitizenByFin>>>;
@@ -104,43 +105,15 @@ export async function recordLifeEvent(ctx: AppContext, actor: Actor, citizenId: 
   });
 }
 
-/** Prefill keys a form field may ask for. */
-export type PrefillKey = 'citizen.fin' | 'citizen.full_name' | 'citizen.birth_date' | 'citizen.phone' | 'citizen.address_district' | 'citizen.id_card_number' | 'household.size';
-
-/** The registry values for prefill keys, from a citizen row that carries its household size. */
-function prefillFromRow(c: NonNullable<Awaited<ReturnType<typeof repo.findCitizenWithHouseholdSize>>>, keys: PrefillKey[]) {
-  const out: Partial<Record<PrefillKey, string | number>> = {};
-  for (const k of keys) {
-    switch (k) {
-      case 'citizen.fin': out[k] = c.fin; break;
-      case 'citizen.full_name': out[k] = [c.last_name, c.first_name, c.patronymic].filter(Boolean).join(' '); break;
-      case 'citizen.birth_date': out[k] = c.birth_date; break;
-      case 'citizen.phone': if (c.phone) out[k] = c.phone; break;
-      case 'citizen.address_district': out[k] = c.district_code; break;
-      case 'citizen.id_card_number': if (c.id_card_number) out[k] = c.id_card_number; break;
-      case 'household.size': out[k] = Math.max(1, Number(c.household_size ?? 0)); break;
-    }
-  }
-  return out;
-}
 
 /**
- * An applicant as a submission needs them, in one read: the summary and the registry values for
- * the form's prefill keys. The caller records the audit row with the application it creates.
+ * The values the registry already holds for a form's prefilled fields, by field name, so the
+ * citizen is never asked for them. Audited as a read of personal data.
  */
-export async function loadApplicant(db: Db, actor: Actor, citizenId: number, keys: PrefillKey[]) {
+export async function getPrefillValues(db: Db, actor: Actor, citizenId: number, fields: readonly PrefillField[]): Promise<Record<string, string | number>> {
   assertMayReadCitizen(actor, citizenId);
-  const c = await repo.findCitizenWithHouseholdSize(db, citizenId);
-  if (!c) throw notFound(`citizen ${citizenId}`);
-  return { summary: toCitizenSummary(c), prefill: prefillFromRow(c, keys) };
-}
-
-/**
- * The values the registry already holds for a form's prefill keys, so the citizen is never
- * asked for them. Audited as a read of personal data.
- */
-export async function getPrefillValues(db: Db, actor: Actor, citizenId: number, keys: PrefillKey[]): Promise<Partial<Record<PrefillKey, string | number>>> {
-  const { prefill: out } = await loadApplicant(db, actor, citizenId, keys);
-  if (keys.length > 0) await recordAudit(db, actor, { action: 'citizen.prefill', citizenId, resource: `citizens/${citizenId}/prefill`, purpose: 'fill application form from registry' });
-  return out;
+  const values = await repo.findPrefillValues(db, citizenId, fields);
+  if (!values) throw notFound(`citizen ${citizenId}`);
+  if (fields.length > 0) await recordAudit(db, actor, { action: 'citizen.prefill', citizenId, resource: `citizens/${citizenId}/prefill`, purpose: 'fill application form from registry' });
+  return values;
 }
