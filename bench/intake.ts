@@ -18,13 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../src/modules/identity/password.ts';
+import { createDatabase, databaseUrl, dropDatabase, machineInfo, numberArg, parseArgs, percentile, printMachine, ratioLine } from './lib.ts';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const CONCURRENCY = arg('concurrency', 32);
-const SECONDS = arg('seconds', 15);
+const args = parseArgs();
+const CONCURRENCY = numberArg(args, 'concurrency', 32);
+const SECONDS = numberArg(args, 'seconds', 15);
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) {
   console.error('DATABASE_URL (a PostgreSQL server) is required');
@@ -40,16 +38,11 @@ for (const tool of ['wrk', 'pgbench']) {
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'dost-intake-'));
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main() {
   const name = `dost_bench_intake_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl!);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
+  await createDatabase(adminUrl!, name);
+  const dbUrl = databaseUrl(adminUrl!, name);
   const port = 3900 + (process.pid % 90);
   const server = fork(new URL('../bin/dost.mjs', import.meta.url).pathname, ['start', '--port', String(port), '--no-demo'], {
     env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(CONCURRENCY), NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}` },
@@ -77,8 +70,7 @@ async function main() {
     const tok = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'benchcitizen', password: 'bench-password-1' }) }).then((r) => r.json()) as { token: string };
     const body = JSON.stringify({ serviceCode: svc.service_code, data });
 
-    const pgVersion = (await pool.query('show server_version')).rows[0].server_version;
-    console.log(`machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, PostgreSQL ${pgVersion}`);
+    printMachine(await machineInfo(dbUrl));
     console.log(`concurrency ${CONCURRENCY}, ${SECONDS} s per run, service ${svc.service_code}\n`);
 
     // Baseline: the API's own write statement (cases/repository.ts insertSubmission), run by pgbench.
@@ -110,8 +102,8 @@ select reference from app;
     const pgbenchOut = execFileSync('pgbench', ['-n', '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS), '-l', '--log-prefix', path.join(tmp, 'pgb'),
       '-f', path.join(tmp, 'insert.sql'), dbUrl], { encoding: 'utf8' });
     const baseRate = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(pgbenchOut)?.[1]);
-    const lat = readdirSync(tmp).filter((f) => f.startsWith('pgb')).flatMap((f) => readFileSync(path.join(tmp, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000)).sort((a, b) => a - b);
-    console.log(`baseline (pgbench, same SQL)   ${baseRate.toFixed(0)} tx/s, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
+    const lat = readdirSync(tmp).filter((f) => f.startsWith('pgb')).flatMap((f) => readFileSync(path.join(tmp, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000));
+    console.log(`baseline (pgbench, same SQL)   ${baseRate.toFixed(0)} tx/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms`);
 
     const lua = path.join(tmp, 'post.lua');
     writeFileSync(lua, `
@@ -135,15 +127,13 @@ end
     const q = (p: string) => { const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(wrkOut); return m ? toMs(m[1]!, m[2]!) : NaN; };
     const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(wrkOut)?.[1] ?? 0);
     console.log(`POST /api/applications (wrk)   ${apiRate.toFixed(0)} req/s, p50 ${q('50').toFixed(1)} ms, p99 ${q('99').toFixed(1)} ms, non-2xx ${non2xx}`);
-    const written = Number((await pool.query(`select count(*) from applications where submitted_by = $1`, [u.user_id])).rows[0].count);
-    console.log(`\nratio (API / baseline): ${(apiRate / baseRate).toFixed(2)}x   goal ≥ 0.6x; API p99 ${q('99').toFixed(1)} ms, goal < 25 ms; rows written ${written}`);
+    console.log(`\n${ratioLine('ratio (API / baseline)', apiRate / baseRate, 0.6)}; API p99 ${q('99').toFixed(1)} ms (goal < 25 ms)`);
     if (non2xx > 0) process.exitCode = 1;
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await pool.end();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await dropDatabase(adminUrl!, name);
   }
 }
 
