@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './paths.ts';
 import { sql } from 'kysely';
 import type { Database } from './db.ts';
 
 /** Folder of the versioned SQL migrations, run in file-name order on both engines. */
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 
 /** A migration file: `NNNN_name.sql`. */
 export interface Migration {
