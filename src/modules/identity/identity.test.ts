@@ -108,6 +108,9 @@ test('login is rate-limited per address', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) codes.push((await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } })).statusCode);
     assert.deepEqual(codes, [401, 401, 401, 429, 429]);
+    // A client cannot step around the limit by claiming another address.
+    const spoofed = await limited.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': '203.0.113.9' }, payload: { username: 'x', password: 'y' } });
+    assert.equal(spoofed.statusCode, 429);
   } finally {
     await limited.close();
   }
