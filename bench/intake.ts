@@ -18,6 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../src/modules/identity/password.ts';
+import { sampleAnswers } from '../src/modules/cases/index.ts';
+import { toFieldOut } from '../src/modules/catalog/index.ts';
+import type { FormFieldDef } from '../src/modules/reference/data-files.ts';
 import { createDatabase, databaseUrl, dropDatabase, machineInfo, numberArg, parseArgs, percentile, printMachine, ratioLine } from './lib.ts';
 
 const args = parseArgs();
@@ -60,13 +63,9 @@ async function main() {
     const { rows: [u] } = await pool.query(`insert into users (username, display_name, password_hash, roles, citizen_id) values ('benchcitizen', 'Bench', $1, '{citizen}', $2) returning user_id`,
       [await hashPassword('bench-password-1'), c.citizen_id]);
     const { rows: services } = await pool.query(`select service_code, form from services where 'online' = any(channels) and active order by service_code`);
-    type F = { name: string; type: string; prefill?: string; required: boolean; options?: { value: string }[]; min?: number };
+    type F = FormFieldDef;
     const svc = services.find((s) => (s.form.fields as F[]).every((f) => f.prefill || !f.required || ['text', 'textarea', 'select', 'boolean', 'number', 'money'].includes(f.type)))!;
-    const data: Record<string, unknown> = {};
-    for (const f of svc.form.fields as F[]) {
-      if (f.prefill || !f.required) continue;
-      data[f.name] = f.type === 'select' ? f.options![0]!.value : f.type === 'boolean' ? true : f.type === 'number' || f.type === 'money' ? Math.max(f.min ?? 0, 100) : 'Bakı';
-    }
+    const data = sampleAnswers((svc.form.fields as F[]).filter((f) => f.required).map(toFieldOut));
     const tok = await fetch(`${base}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'benchcitizen', password: 'bench-password-1' }) }).then((r) => r.json()) as { token: string };
     const body = JSON.stringify({ serviceCode: svc.service_code, data });
 

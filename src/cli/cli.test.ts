@@ -33,6 +33,7 @@ test('seed creates a demo population and one login per role, printed again on a 
   const again = dost(['seed']);
   assert.equal(again.status, 0);
   assert.match(again.stdout, /admin\s+admin\s+\S{8,}/);
+  assert.match(r.stdout, /\d+ demo applications/);
   const users = dost(['users', 'list']);
   assert.match(users.stdout, /officer/);
 });

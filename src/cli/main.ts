@@ -10,7 +10,10 @@ import { createUser } from '../modules/identity/index.ts';
 import { importCitizens } from '../modules/registry/import.ts';
 import { generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
 import { createProgress, formatBytes } from './progress.ts';
-import { printDemoLogins, readDemoLogins, seedDemoUsers } from './seed.ts';
+import { printDemoLogins, readDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
+import { registerQueueCommands } from './queue.ts';
+import { registerRulesCommands } from './rules.ts';
+import { startBenefitsDispatcher } from '../modules/benefits/index.ts';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number 0–65535 (0: any free port)');
@@ -47,7 +50,10 @@ async function seedIfEmpty(ctx: Awaited<ReturnType<typeof createContext>>, citiz
     bar.stop();
     log(`  ${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s`);
   }
-  return seedDemoUsers(ctx);
+  const logins = await seedDemoUsers(ctx);
+  const apps = await seedDemoApplications(ctx);
+  if (apps > 0) log(`  ${apps} demo applications in the back-office inbox`);
+  return logins;
 }
 
 async function ensureWebBuilt(cfg: Config, log: (s: string) => void) {
@@ -79,6 +85,7 @@ program.command('start')
     const ctx = await createContext(cfg, database, logger);
     if (opts.demo) await seedIfEmpty(ctx, opts.demoCitizens, 42, log);
     const app = await createApp(ctx);
+    const dispatcher = startBenefitsDispatcher(ctx);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -88,6 +95,7 @@ program.command('start')
       force.unref();
       try {
         await app.close();
+        await dispatcher.stop();
         await database.close();
       } finally {
         process.exit(0);
@@ -98,7 +106,7 @@ program.command('start')
     const address = await app.listen({ port: cfg.port, host: cfg.host });
     logger.info({ listen: address, database: database.kind, startMs: Math.round(performance.now() - started) }, 'dost started');
     const logins = await readDemoLogins(cfg.dataDir);
-    if (logins) printDemoLogins(logins, cfg.publicUrl);
+    if (logins) printDemoLogins(logins, `dost is running at ${cfg.publicUrl}`);
   });
 
 program.command('migrate')
@@ -115,7 +123,7 @@ program.command('seed')
     await withDatabase(async (ctx) => {
       const logins = await seedIfEmpty(ctx, opts.citizens, opts.seed, (s) => process.stdout.write(`${s}\n`));
       const all = logins ?? (await readDemoLogins(ctx.config.dataDir));
-      if (all) printDemoLogins(all, ctx.config.publicUrl);
+      if (all) printDemoLogins(all, `Seeded. Start with \`npm start\` and sign in at ${ctx.config.publicUrl}`);
       else process.stdout.write('users exist already; nothing seeded\n');
     });
   });
@@ -181,6 +189,9 @@ users.command('create <username>')
       process.stdout.write(`created ${username}${process.env.DOST_PASSWORD ? '' : ` with password ${password}`}\n`);
     });
   });
+
+registerQueueCommands(program);
+registerRulesCommands(program);
 
 try {
   await program.parseAsync(process.argv);

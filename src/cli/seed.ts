@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { AppContext, Role } from '../platform/context.ts';
+import type { Actor, AppContext, Role } from '../platform/context.ts';
+import type { Locale } from '../platform/i18n.ts';
+import { sampleAnswers, submitApplication, takeAction } from '../modules/cases/index.ts';
+import { toServiceDetail } from '../modules/catalog/index.ts';
 import { createUser } from '../modules/identity/index.ts';
 
 /** A demo login as printed at start. */
@@ -67,11 +70,50 @@ export async function seedDemoUsers(ctx: AppContext): Promise<DemoLogin[] | unde
   return logins;
 }
 
-/** Prints the demo logins as a table. */
-export function printDemoLogins(logins: DemoLogin[], url: string, out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): void {
+/** Prints the demo logins as a table under a heading line. */
+export function printDemoLogins(logins: DemoLogin[], heading: string, out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): void {
   out('');
-  out(`  dost is running at ${url}`);
+  out(`  ${heading}`);
   out('  Demo logins (stored in the data directory; for demos only):');
   for (const l of logins) out(`    ${l.role.padEnd(18)} ${l.username.padEnd(10)} ${l.password}`);
   out('');
+}
+
+function actorFor(u: { user_id: string; username: string; display_name: string; roles: string[]; citizen_id: number | null; center_code: string | null; locale: string }): Actor {
+  return { userId: u.user_id, username: u.username, displayName: u.display_name, roles: u.roles as Role[], citizenId: u.citizen_id, centerCode: u.center_code, locale: u.locale as Locale };
+}
+
+/**
+ * Fills the demo inbox: `count` applications submitted at the operator's center for people of
+ * the demo population, through the same service functions the API uses, then moved along the
+ * workflow by the demo officer (some in review, some waiting for information, some decided).
+ * Deterministic; does nothing when applications exist.
+ */
+export async function seedDemoApplications(ctx: AppContext, count = 40): Promise<number> {
+  if (await ctx.db.selectFrom('applications').select('reference').limit(1).executeTakeFirst()) return 0;
+  const users = await ctx.db.selectFrom('users').selectAll().where('username', 'in', ['operator', 'officer']).execute();
+  const operator = users.find((u) => u.username === 'operator');
+  const officer = users.find((u) => u.username === 'officer');
+  if (!operator || !officer) return 0;
+  const op = actorFor(operator);
+  const off = actorFor(officer);
+  const services = (await ctx.db.selectFrom('services').selectAll().where('active', '=', true).orderBy('service_code').execute())
+    .filter((s) => s.channels.includes('center') && s.sla_working_days > 0);
+  const people = await ctx.db.selectFrom('citizens').select('citizen_id').where('death_date', 'is', null)
+    .where('birth_date', '<=', '2008-01-01').orderBy('citizen_id').limit(count * 3).execute();
+  let made = 0;
+  for (let i = 0; i < count && services.length > 0 && people.length > 0; i++) {
+    const svc = services[(i * 7) % services.length]!;
+    const citizenId = people[(i * 5) % people.length]!.citizen_id;
+    const detail = toServiceDetail(svc);
+    const r = await submitApplication(ctx, op, { serviceCode: svc.service_code, citizenId, data: sampleAnswers(detail.form.fields, (n) => i % n) }, `demo-seed-${i}`);
+    const ref = r.body.reference;
+    made++;
+    const stage = i % 5; // 0: submitted, 1: in review, 2: information requested, 3: approved, 4: rejected
+    if (stage >= 1) await takeAction(ctx, off, ref, { action: 'start_review' });
+    if (stage === 2) await takeAction(ctx, off, ref, { action: 'request_info', comment: 'Zəhmət olmasa, əmək kitabçasının surətini təqdim edin.' });
+    if (stage === 3) await takeAction(ctx, off, ref, { action: 'approve', comment: 'Sənədlər qaydasındadır.' });
+    if (stage === 4) await takeAction(ctx, off, ref, { action: 'reject', reason: 'incomplete_documents', comment: 'Tələb olunan sənədlər təqdim edilməyib.' });
+  }
+  return made;
 }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { body, createTestApp, type TestApp } from '../../test/app.ts';
 import { createCitizen, createHousehold, createUser, findApplicableService } from '../../test/factories.ts';
 import type { FieldOut } from '../catalog/index.ts';
+import { sampleAnswers } from './sample-answers.ts';
 
 let t: TestApp;
 let citizenHeaders: Record<string, string>;
@@ -14,24 +15,7 @@ let citizenId: number;
 let service: { service_code: string; form: { fields: unknown[] }; sla_working_days: number };
 let officerId: string;
 
-/** Answers that satisfy a form: the first option, a mid-range number, today's date, etc. */
-function validAnswers(fields: FieldOut[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    if (f.prefill) continue;
-    switch (f.type) {
-      case 'select': out[f.name] = f.options![0]!.value; break;
-      case 'number': case 'money': out[f.name] = Math.max(f.min ?? 0, Math.min(f.max ?? 100, 100)); break;
-      case 'date': out[f.name] = '2026-10-01'; break;
-      case 'boolean': out[f.name] = true; break;
-      case 'fin': out[f.name] = '5ZX8K2M'; break;
-      case 'phone': out[f.name] = '+994551112233'; break;
-      case 'email': out[f.name] = 'a@example.az'; break;
-      default: out[f.name] = 'Bakı şəhəri';
-    }
-  }
-  return out;
-}
+const validAnswers = (f: FieldOut[]) => sampleAnswers(f);
 
 async function fields(): Promise<FieldOut[]> {
   const r = await t.app.inject({ url: `/api/catalog/services/${service.service_code}` });

@@ -2,3 +2,4 @@
 export { casesRoutes } from './routes.ts';
 export { submitApplication, takeAction, getApplication } from './service.ts';
 export { WORKFLOW, STATUSES, ACTIONS, deriveState } from './workflow.ts';
+export { sampleAnswers } from './sample-answers.ts';
