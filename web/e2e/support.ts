@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startTestServer } from '../../src/test/server.ts';
+import { sampleAnswers } from '../../src/modules/cases/index.ts';
+import type { FieldOut } from '../../src/modules/catalog/index.ts';
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 export type RoleName = keyof TestServer['logins'];
@@ -133,44 +135,18 @@ export async function getService(srv: TestServer, code: string): Promise<Service
   return (await res.json()) as ServiceDef;
 }
 
-/** A valid answer for a form field, as the API takes it. */
-export function sampleAnswer(f: FieldDef): string | number | boolean {
-  switch (f.type) {
-    case 'number':
-    case 'money':
-      return f.min !== undefined ? Math.max(f.min, Math.min(1, f.max ?? 1)) : Math.min(1, f.max ?? 1);
-    case 'date': {
-      const d = new Date(Date.now() - 30 * 86_400_000);
-      return d.toISOString().slice(0, 10);
-    }
-    case 'select':
-      return f.options?.[0]?.value ?? '';
-    case 'boolean':
-      return true;
-    case 'fin':
-      return '5ZJ8KMA';
-    case 'phone':
-      return '+994501234567';
-    case 'email':
-      return 'test@example.az';
-    default:
-      return 'Test answer'.slice(0, f.maxLength ?? 100);
-  }
-}
-
-/** Answers for every field the applicant fills in (not prefilled ones). */
+/** Answers for every required field the applicant fills in (not prefilled ones), as the API takes them. */
 export function sampleData(service: ServiceDef): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const f of service.form.fields) if (!f.prefill && f.required) data[f.name] = sampleAnswer(f);
-  return data;
+  return sampleAnswers(service.form.fields.filter((f) => f.required) as FieldOut[]);
 }
 
 /** Fills the rendered service form through its labels, field by field, like a person would. */
 export async function fillServiceForm(page: Page, service: ServiceDef): Promise<void> {
+  const answers = sampleData(service);
   for (const f of service.form.fields) {
     if (f.prefill || !f.required) continue;
     const field = page.getByLabel(exactLabel(f.label.en));
-    const value = sampleAnswer(f);
+    const value = answers[f.name];
     if (f.type === 'select') await field.selectOption(String(value));
     else if (f.type === 'boolean') await field.check();
     else await field.fill(String(value));

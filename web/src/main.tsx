@@ -1,5 +1,5 @@
 import '@mantine/core/styles.css';
-import { createTheme, MantineProvider, type MantineColorsTuple } from '@mantine/core';
+import { createTheme, MantineProvider, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -28,6 +28,28 @@ const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
   defaultRadius: 'md',
   focusRing: 'auto',
+  // Text on filled colours turns dark on light backgrounds (yellow, lime…), so it stays readable.
+  autoContrast: true,
+});
+
+/**
+ * WCAG AA contrast (4.5:1) for what Mantine draws in mid shades by default: dimmed text, and the
+ * text of light and outline variants (badges, buttons). Checked by web/e2e/a11y.e2e.ts with axe.
+ */
+const darken = (hex: string, amount: number) =>
+  `#${[1, 3, 5].map((i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * (1 - amount)).toString(16).padStart(2, '0')).join('')}`;
+
+const cssVariablesResolver: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': t.colors.gray[7]!,
+    ...Object.fromEntries(Object.entries(t.colors).flatMap(([name, shades]) => [
+      [`--mantine-color-${name}-light-color`, darken(shades[9]!, 0.3)],
+      [`--mantine-color-${name}-outline`, darken(shades[9]!, 0.25)],
+      [`--mantine-color-${name}-text`, darken(shades[9]!, 0.2)],
+    ])),
+  },
+  dark: {},
 });
 
 /** A 401 anywhere means the session ended: forget the user so guarded pages send them to sign in. */
@@ -56,7 +78,7 @@ i18n.on('languageChanged', () => {
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <App />

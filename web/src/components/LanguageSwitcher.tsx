@@ -19,7 +19,7 @@ export function LanguageSwitcher() {
           c={lang === current ? undefined : 'white'}
           className={classes.lang}
           aria-pressed={lang === current}
-          aria-label={NAMES[lang]}
+          aria-label={`${lang.toUpperCase()} — ${NAMES[lang]}`}
           lang={lang}
           title={NAMES[lang]}
           onClick={() => void i18n.changeLanguage(lang)}

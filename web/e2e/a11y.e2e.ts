@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startHarness, submitAsCitizen, getService, visible, type Harness, type RoleName } from './support.ts';
+
+// Every page a user depends on, checked with axe-core against WCAG 2.1 A and AA: no serious or
+// critical violations. Mantine gives accessible widgets; this catches what we put around them.
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let h: Harness;
+let reference = '';
+before(async () => {
+  h = await startHarness();
+  reference = await submitAsCitizen(h, await getService(h.srv, h.srv.demo.serviceCode));
+});
+after(async () => {
+  await h?.close();
+});
+
+interface Violation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+async function audit(page: Page): Promise<Violation[]> {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Violation[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const pages: { name: string; role: RoleName | null; path: () => string }[] = [
+  { name: 'sign-in', role: null, path: () => '/login' },
+  { name: 'catalog', role: null, path: () => '/services' },
+  { name: 'service passport', role: null, path: () => `/services/${h.srv.demo.serviceCode}` },
+  { name: 'application form', role: 'citizen', path: () => `/services/${h.srv.demo.serviceCode}/apply` },
+  { name: 'my applications', role: 'citizen', path: () => '/my/applications' },
+  { name: 'application detail', role: 'citizen', path: () => `/my/applications/${reference}` },
+  { name: 'officer inbox', role: 'officer', path: () => '/officer' },
+  { name: 'case view', role: 'officer', path: () => `/officer/cases/${reference}` },
+  { name: 'operator find citizen', role: 'operator', path: () => '/operator' },
+  { name: 'admin users', role: 'admin', path: () => '/admin/users' },
+  { name: 'admin audit log', role: 'admin', path: () => '/admin/audit' },
+  { name: 'admin import', role: 'admin', path: () => '/admin/import' },
+];
+
+for (const p of pages) {
+  test(`${p.name} has no serious accessibility violations`, async () => {
+    const page = await h.newPage();
+    if (p.role) await h.signIn(page, p.role);
+    await page.goto(p.path());
+    await visible(page.getByRole('heading', { level: 1 }).first());
+    await page.waitForLoadState('networkidle');
+    const violations = await audit(page);
+    assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+    await page.context().close();
+  });
+}
