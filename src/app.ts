@@ -11,9 +11,10 @@ import { catalogRoutes } from './modules/catalog/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { readReferenceData, upsertReferenceData } from './modules/reference/index.ts';
 import { registryRoutes } from './modules/registry/index.ts';
+import { queueRoutes } from './modules/queue/index.ts';
 
 /** Every module's routes, in one list: adding a module means adding it here. */
-export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, registryRoutes, casesRoutes, auditRoutes];
+export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, registryRoutes, casesRoutes, auditRoutes, queueRoutes];
 
 /**
  * Opens the database named by the config (PGlite in dataDir, or the server at DATABASE_URL),

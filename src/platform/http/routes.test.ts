@@ -47,7 +47,12 @@ describe('authorization on every endpoint', () => {
       'GET /api/auth/oidc', 'GET /api/auth/oidc/callback', 'GET /api/auth/oidc/login',
       'GET /api/catalog/categories', 'GET /api/catalog/services', 'GET /api/catalog/services/:code',
       'GET /api/reference/centers', 'GET /api/reference/regions', 'POST /api/auth/login', 'POST /api/auth/token',
-    ]);
+      // the front office: portal wait times and booking, kiosk, display board, survey links, appointment codes
+      'GET /api/queue/appointments/:confirmation', 'GET /api/queue/centers/:centerCode/board', 'GET /api/queue/centers/:centerCode/events',
+      'GET /api/queue/centers/:centerCode/services', 'GET /api/queue/slots', 'GET /api/queue/surveys/:token', 'GET /api/queue/wait-times',
+      'POST /api/queue/appointments/:confirmation/cancel', 'POST /api/queue/appointments/:confirmation/move',
+      'POST /api/queue/centers/:centerCode/kiosk/check-in', 'POST /api/queue/centers/:centerCode/kiosk/tickets', 'POST /api/queue/surveys/:token',
+    ].sort());
     assert.ok(apiRoutes().length >= 20);
   });
 

@@ -1,0 +1,739 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Actor, AppContext } from '../../platform/context.ts';
+import { hasRole } from '../../platform/context.ts';
+import { bakuDate } from '../../platform/calendar.ts';
+import type { Db } from '../../platform/db.ts';
+import { AppError, notFound, validationError } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
+import { getCitizenSummaries } from '../registry/index.ts';
+import { STATUSES as APPLICATION_STATUSES } from '../cases/index.ts';
+import * as repo from './repository.ts';
+import type { TicketRow } from './repository.ts';
+import type {
+  AppointmentOut, BookBody, IssueTicketBody, MoveBody, Priority, RosterBody, SlotsQuery, SurveyAnswerBody,
+  SurveyQuestionsBody, TicketAction, TicketOut, TicketStatus, TransferBody, UpdateWindowBody,
+} from './schema.ts';
+
+/** An appointment is "due" (called before everyone else) from this many minutes before its start. */
+export const DUE_GRACE_MINUTES = 10;
+/** Share of the windows serving a service that appointments may take; the rest is for walk-ins. */
+export const APPOINTMENT_SHARE = 0.25;
+/** How far back service times are averaged for wait estimates. */
+const SERVICE_TIME_WINDOW_MS = 7 * 86_400_000;
+/** Fewer recent samples than this, and the catalog's counter time is used instead. */
+const MIN_SAMPLES = 3;
+
+const STAFF_ANY_CENTER = ['admin'] as const;
+const FINAL_APPLICATION_STATUSES = new Set(['approved', 'rejected', 'withdrawn']);
+const OPEN_APPLICATION_STATUSES = APPLICATION_STATUSES.filter((s) => !FINAL_APPLICATION_STATUSES.has(s));
+
+/** Which statuses each ticket action may start from; anything else is a 409 with the current status. */
+export const TICKET_TRANSITIONS: Record<TicketAction, readonly TicketStatus[]> = {
+  recall: ['called'],
+  serve: ['called'],
+  finish: ['serving'],
+  no_show: ['called'],
+  transfer: ['called', 'serving'],
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The API shape of a ticket. */
+export function toTicketOut(t: TicketRow): TicketOut {
+  return {
+    id: t.ticket_id, number: t.number, centerCode: t.center_code, serviceDate: t.service_date, serviceCode: t.service_code,
+    status: t.status as TicketStatus, priority: t.priority as Priority, channel: t.channel,
+    issuedAt: t.issued_at.toISOString(), queuedAt: t.queued_at.toISOString(), dueAt: iso(t.due_at), calledAt: iso(t.called_at),
+    servingAt: iso(t.serving_at), finishedAt: iso(t.finished_at), noShowAt: iso(t.no_show_at), lastRecalledAt: iso(t.last_recalled_at),
+    recalls: t.recalls, transferredAt: iso(t.transferred_at), transfers: t.transfers, windowNo: t.window_no, targetWindowNo: t.target_window_no,
+    operatorUserId: t.operator_user_id, citizenId: t.citizen_id, applicationReference: t.application_reference,
+    appointmentId: t.appointment_id, estimatedWaitMinutes: t.estimated_wait_minutes,
+  };
+}
+
+const names = (r: { name_az: string; name_ru: string; name_en: string }) => ({ az: r.name_az, ru: r.name_ru, en: r.name_en });
+
+/**
+ * Runs a create in one transaction; with an Idempotency-Key the response is stored in the same
+ * transaction, so a retry (a kiosk that lost the answer, a double tap) gets the first response
+ * instead of a second ticket or booking, and concurrent retries race on the key's primary key.
+ */
+async function idempotent<T>(ctx: AppContext, scope: string, key: string | undefined, request: unknown, run: (trx: Db) => Promise<T>): Promise<{ body: T; replayed: boolean }> {
+  if (!key) return { body: await ctx.db.transaction().execute(run), replayed: false };
+  const hash = requestHash(request);
+  const stored = await findStoredResponse<T>(ctx.db, scope, key, hash);
+  if (stored) return { body: stored.body, replayed: true };
+  try {
+    const body = await ctx.db.transaction().execute(async (trx) => {
+      const out = await run(trx);
+      await trx.insertInto('idempotency_keys').values({ scope, key, request_hash: hash, status_code: 201, response: JSON.stringify(out) }).execute();
+      return out;
+    });
+    return { body, replayed: false };
+  } catch (e) {
+    if (isUniqueViolation(e, 'idempotency_keys_pkey')) {
+      const again = await findStoredResponse<T>(ctx.db, scope, key, hash);
+      if (again) return { body: again.body, replayed: true };
+    }
+    throw e;
+  }
+}
+
+// ---- centers ----
+
+type CenterRow = NonNullable<Awaited<ReturnType<typeof repo.findCenter>>>;
+/** Per database: centers already provisioned, with their row and when it was read (cached briefly: every call needs it). */
+const centers = new WeakMap<object, Map<string, { row: CenterRow; at: number }>>();
+const CENTER_CACHE_MS = 5_000;
+
+/**
+ * The center, open and with its windows and services in place (created on first use from the
+ * centers table). Unknown → 404; not open (under construction, closed) → 409.
+ */
+export async function getOpenCenter(ctx: AppContext, centerCode: string): Promise<CenterRow> {
+  let cache = centers.get(ctx.database);
+  if (!cache) centers.set(ctx.database, (cache = new Map()));
+  const hit = cache.get(centerCode);
+  if (hit && Date.now() - hit.at < CENTER_CACHE_MS) return hit.row;
+  const c = await repo.findCenter(ctx.db, centerCode);
+  if (!c) throw notFound(`center ${centerCode}`);
+  if (c.status !== 'open') throw new AppError('CONFLICT', { what: `center ${centerCode} is ${c.status.replace('_', ' ')}` });
+  if (!hit && !(await repo.isProvisioned(ctx.db, centerCode))) await repo.provisionCenter(ctx.db, centerCode);
+  cache.set(centerCode, { row: c, at: Date.now() });
+  return c;
+}
+
+/** Staff act only at their own center (admins anywhere). */
+function assertAtCenter(actor: Actor, centerCode: string) {
+  if (hasRole(actor, ...STAFF_ANY_CENTER)) return;
+  if (actor.centerCode !== centerCode) throw new AppError('FORBIDDEN');
+}
+
+async function getCenterService(db: Db, centerCode: string, serviceCode: string) {
+  const s = await repo.findCenterService(db, centerCode, serviceCode);
+  if (!s || !s.active) throw notFound(`service ${serviceCode} at center ${centerCode}`);
+  return s;
+}
+
+async function appendEvent(db: Db, e: { center: string; at: Date; kind: string; ticket?: TicketRow; windowNo?: number | null; userId?: string | null; payload?: Record<string, unknown> }) {
+  const t = e.ticket;
+  const payload = t
+    ? { ticketId: t.ticket_id, number: t.number, status: t.status, serviceCode: t.service_code, windowNo: t.window_no, targetWindowNo: t.target_window_no, ...e.payload }
+    : (e.payload ?? {});
+  return repo.insertEvent(db, {
+    center_code: e.center, at: e.at, kind: e.kind, ticket_id: t?.ticket_id ?? null,
+    window_no: e.windowNo ?? t?.window_no ?? null, user_id: e.userId ?? null, payload,
+  });
+}
+
+// ---- wait estimate ----
+
+/**
+ * Minutes a new ticket for `serviceCode` (with `priority`) would wait. The windows that serve the
+ * service are a multi-server queue: with `ahead` tickets they would call first and `idle` of
+ * them free, the ticket is called at the (ahead − idle + 1)-th departure, and departures come
+ * every mean-service-time ÷ windows on average. Service times are each service's mean over the
+ * last week (the catalog's counter time when there are fewer than 3 samples). Null when no open
+ * window serves it. The wait-estimate test replays a day and compares this with the actual wait.
+ */
+export async function estimateWait(db: Db, centerCode: string, serviceCode: string, priority: Priority, now: Date) {
+  const date = bakuDate(now);
+  const windows = (await repo.listWindows(db, centerCode)).filter((w) => w.is_open && w.skills.includes(serviceCode));
+  const open = await repo.listDayTickets(db, centerCode, date, ['waiting', 'called', 'serving']);
+  if (windows.length === 0) return { minutes: null, ahead: open.filter((t) => t.status === 'waiting' && t.service_code === serviceCode).length };
+  const skills = new Set(windows.flatMap((w) => w.skills));
+  const windowNos = new Set(windows.map((w) => w.window_no));
+  const recent = await repo.recentServiceMinutes(db, centerCode, new Date(now.getTime() - SERVICE_TIME_WINDOW_MS));
+  const catalog = await repo.counterMinutes(db, [...new Set([serviceCode, ...open.map((t) => t.service_code)])]);
+  const mean = new Map(recent.filter((r) => r.n >= MIN_SAMPLES).map((r) => [r.service_code, r.minutes]));
+  const minutesOf = (s: string) => mean.get(s) ?? Math.max(1, catalog.get(s) ?? 10);
+  const rank = repo.PRIORITY_RANK[priority];
+  let work = 0;
+  let ahead = 0;
+  let busy = 0;
+  for (const t of open) {
+    if (t.status === 'waiting') {
+      if (!skills.has(t.service_code)) continue;
+      if (t.target_window_no !== null && !windowNos.has(t.target_window_no)) continue;
+      const r = t.priority === 'appointment' && t.due_at && t.due_at.getTime() > now.getTime() + DUE_GRACE_MINUTES * 60_000 ? 4 : repo.PRIORITY_RANK[t.priority as Priority];
+      if (r > rank) continue;
+      ahead++;
+      work += minutesOf(t.service_code);
+    } else if (t.window_no !== null && windowNos.has(t.window_no)) {
+      busy++;
+      work += minutesOf(t.service_code);
+    }
+  }
+  const idle = Math.max(0, windows.length - busy);
+  if (ahead < idle) return { minutes: 0, ahead };
+  const perTicket = ahead + busy > 0 ? work / (ahead + busy) : minutesOf(serviceCode);
+  return { minutes: Math.round(((ahead - idle + 1) * perTicket) / windows.length), ahead };
+}
+
+// ---- tickets ----
+
+interface IssueInput extends IssueTicketBody {
+  channel: 'kiosk' | 'volunteer' | 'appointment';
+  appointment?: { id: number; startsAt: Date };
+}
+
+async function issueTicketTx(ctx: AppContext, trx: Db, actor: Actor | null, centerCode: string, input: IssueInput) {
+  const now = ctx.now();
+  const date = bakuDate(now);
+  const svc = await getCenterService(trx, centerCode, input.serviceCode);
+  const priority: Priority = input.appointment ? 'appointment' : (input.priority ?? 'normal');
+  const est = await estimateWait(trx, centerCode, input.serviceCode, priority, now);
+  if (est.minutes === null) throw new AppError('CONFLICT', { what: `no open window at ${centerCode} serves ${input.serviceCode}` });
+  const seq = await repo.nextTicketSeq(trx, centerCode, date, svc.letter);
+  const ticket = await repo.insertTicket(trx, {
+    center_code: centerCode, service_date: date, number: `${svc.letter}-${String(seq).padStart(3, '0')}`, service_code: input.serviceCode,
+    priority, channel: input.channel, queued_at: now, issued_at: now, due_at: input.appointment?.startsAt ?? null,
+    citizen_id: input.citizenId ?? null, application_reference: input.applicationReference ?? null,
+    appointment_id: input.appointment?.id ?? null, estimated_wait_minutes: est.minutes, survey_token: randomBytes(18).toString('base64url'),
+  });
+  await appendEvent(trx, { center: centerCode, at: now, kind: 'ticket.issued', ticket, userId: actor?.userId ?? null });
+  return { ticket, waitingAhead: est.ahead, estimatedWaitMinutes: est.minutes };
+}
+
+const issued = (r: Awaited<ReturnType<typeof issueTicketTx>>) => ({
+  ticket: toTicketOut(r.ticket), waitingAhead: r.waitingAhead, estimatedWaitMinutes: r.estimatedWaitMinutes, surveyToken: r.ticket.survey_token,
+});
+
+/**
+ * Issues a ticket for a walk-in: from the kiosk (no actor) or by a volunteer or operator on a
+ * tablet (actor at this center, may name the citizen). The number is the service group's
+ * letter and the day's sequence, e.g. B-047.
+ */
+export async function issueTicket(ctx: AppContext, actor: Actor | null, centerCode: string, body: IssueTicketBody) {
+  return (await issueTicketOnce(ctx, actor, centerCode, body)).body;
+}
+
+/** {@link issueTicket} with an optional Idempotency-Key; says whether the answer is a replay. */
+export async function issueTicketOnce(ctx: AppContext, actor: Actor | null, centerCode: string, body: IssueTicketBody, idempotencyKey?: string) {
+  await getOpenCenter(ctx, centerCode);
+  if (actor) assertAtCenter(actor, centerCode);
+  const input: IssueInput = actor ? { ...body, channel: 'volunteer' } : { serviceCode: body.serviceCode, priority: body.priority, channel: 'kiosk' };
+  const scope = actor ? `${actor.userId}:queue.ticket` : `kiosk:${centerCode}:queue.ticket`;
+  return idempotent(ctx, scope, idempotencyKey, { centerCode, ...input }, async (trx) => issued(await issueTicketTx(ctx, trx, actor, centerCode, input)));
+}
+
+/** Checks in an appointment by its code: a ticket with appointment priority, called first once due. */
+export async function checkInAppointment(ctx: AppContext, actor: Actor | null, centerCode: string, confirmation: string) {
+  await getOpenCenter(ctx, centerCode);
+  if (actor) assertAtCenter(actor, centerCode);
+  const r = await ctx.db.transaction().execute(async (trx) => {
+    const a = await repo.findAppointment(trx, confirmation, true);
+    if (!a || a.center_code !== centerCode) throw notFound(`appointment ${confirmation} at ${centerCode}`);
+    if (a.status !== 'booked') throw new AppError('INVALID_TRANSITION', { action: 'check_in', status: a.status }, [{ field: '/status', code: a.status, message: `appointment ${confirmation} is ${a.status}` }]);
+    const day = bakuDate(a.starts_at);
+    if (day !== bakuDate(ctx.now())) throw new AppError('CONFLICT', { what: `appointment ${confirmation} is on ${day}` });
+    const out = await issueTicketTx(ctx, trx, actor, centerCode, {
+      serviceCode: a.service_code, channel: 'appointment', citizenId: a.citizen_id ?? undefined, appointment: { id: a.appointment_id, startsAt: a.starts_at },
+    });
+    await trx.updateTable('queue_appointments').set({ status: 'checked_in', updated_at: ctx.now() }).where('appointment_id', '=', a.appointment_id).execute();
+    return out;
+  });
+  return issued(r);
+}
+
+/** What the operator sees with the called ticket: the citizen and their open applications (audited). */
+async function citizenContext(ctx: AppContext, actor: Actor, t: TicketRow) {
+  if (t.citizen_id === null) return { citizen: null, openApplications: [], benefits: [] };
+  const citizenId = t.citizen_id;
+  return ctx.db.transaction().execute(async (trx) => {
+    const summary = (await getCitizenSummaries(trx, [citizenId])).get(citizenId) ?? null;
+    const apps = await repo.openApplicationsOf(trx, citizenId, OPEN_APPLICATION_STATUSES);
+    await recordAudit(trx, actor, { action: 'queue.call', citizenId, resource: `queue/tickets/${t.ticket_id}`, purpose: 'serve the citizen at the window' });
+    return {
+      citizen: summary,
+      openApplications: apps.map((a) => ({ reference: a.reference, serviceCode: a.service_code, status: a.status, submittedAt: a.submitted_at.toISOString(), slaDueOn: a.sla_due_on })),
+      benefits: [],
+    };
+  });
+}
+
+/**
+ * Calls the next ticket to a window (see repository.callNext for the order). A window that
+ * still holds a called or served ticket must finish it, mark a no-show or transfer it first.
+ */
+export async function callNextTicket(ctx: AppContext, actor: Actor, centerCode: string, windowNo: number) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  const ticket = await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now();
+    const w = await repo.lockWindow(trx, centerCode, windowNo);
+    if (!w) throw notFound(`window ${windowNo} at ${centerCode}`);
+    if (!w.is_open) throw new AppError('CONFLICT', { what: `window ${windowNo} is closed` });
+    const r = await repo.callNext(trx, {
+      centerCode, date: bakuDate(now), windowNo, skills: w.skills, userId: actor.userId, now, dueBy: new Date(now.getTime() + DUE_GRACE_MINUTES * 60_000),
+    });
+    if (r.busy) throw new AppError('CONFLICT', { what: `window ${windowNo} still has ticket ${r.busy.number} (${r.busy.status})` }, [{ field: '/ticket', code: r.busy.status, message: r.busy.number }]);
+    if (!r.ticket) return null;
+    const t = r.ticket;
+    await appendEvent(trx, { center: centerCode, at: now, kind: 'ticket.called', ticket: t, userId: actor.userId });
+    return t;
+  });
+  if (!ticket) return { ticket: null, citizen: null, openApplications: [], benefits: [] };
+  return { ticket: toTicketOut(ticket), ...(await citizenContext(ctx, actor, ticket)) };
+}
+
+/** Applies one action to a ticket under a row lock; out of order → 409 INVALID_TRANSITION, nothing changed. */
+export async function actOnTicket(ctx: AppContext, actor: Actor, ticketId: number, action: TicketAction, body: TransferBody & { applicationReference?: string } = {}) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now();
+    const t = await repo.findTicket(trx, ticketId, true);
+    if (!t) throw notFound(`ticket ${ticketId}`);
+    assertAtCenter(actor, t.center_code);
+    if (!TICKET_TRANSITIONS[action].includes(t.status as TicketStatus)) {
+      throw new AppError('INVALID_TRANSITION', { action, status: t.status }, [{ field: '/status', code: t.status, message: `ticket ${t.number} is ${t.status}` }]);
+    }
+    let patch: Parameters<typeof repo.updateTicket>[2];
+    let kind = `ticket.${action}`;
+    switch (action) {
+      case 'recall':
+        patch = { last_recalled_at: now, recalls: t.recalls + 1 };
+        kind = 'ticket.recalled';
+        break;
+      case 'serve':
+        patch = { status: 'serving', serving_at: now, ...(body.applicationReference && { application_reference: body.applicationReference }) };
+        kind = 'ticket.serving';
+        break;
+      case 'finish':
+        patch = { status: 'done', finished_at: now, ...(body.applicationReference && { application_reference: body.applicationReference }) };
+        kind = 'ticket.finished';
+        break;
+      case 'no_show':
+        patch = { status: 'no_show', no_show_at: now };
+        if (t.appointment_id !== null) await trx.updateTable('queue_appointments').set({ status: 'no_show', updated_at: now }).where('appointment_id', '=', t.appointment_id).execute();
+        break;
+      case 'transfer': {
+        if (body.serviceCode === undefined && body.windowNo === undefined) throw validationError([{ field: '/serviceCode', code: 'required', message: 'serviceCode or windowNo' }]);
+        const serviceCode = body.serviceCode ?? t.service_code;
+        await getCenterService(trx, t.center_code, serviceCode);
+        if (body.windowNo !== undefined) {
+          const w = (await repo.listWindows(trx, t.center_code)).find((x) => x.window_no === body.windowNo);
+          if (!w) throw notFound(`window ${body.windowNo} at ${t.center_code}`);
+          if (!w.is_open) throw new AppError('CONFLICT', { what: `window ${body.windowNo} is closed` });
+          if (!w.skills.includes(serviceCode)) throw new AppError('CONFLICT', { what: `window ${body.windowNo} does not serve ${serviceCode}` });
+        } else if (!(await repo.listWindows(trx, t.center_code)).some((w) => w.is_open && w.skills.includes(serviceCode))) {
+          throw new AppError('CONFLICT', { what: `no open window at ${t.center_code} serves ${serviceCode}` });
+        }
+        // Keeps queued_at: a transferred citizen does not go to the back of the queue.
+        patch = { status: 'waiting', service_code: serviceCode, target_window_no: body.windowNo ?? null, transferred_at: now, transfers: t.transfers + 1 };
+        kind = 'ticket.transferred';
+        break;
+      }
+    }
+    const updated = await repo.updateTicket(trx, ticketId, patch);
+    await appendEvent(trx, { center: t.center_code, at: now, kind, ticket: updated, windowNo: t.window_no, userId: actor.userId });
+    return toTicketOut(updated);
+  });
+}
+
+/** One ticket, for staff of its center. */
+export async function getTicket(ctx: AppContext, actor: Actor, ticketId: number) {
+  const t = await repo.findTicket(ctx.db, ticketId);
+  if (!t) throw notFound(`ticket ${ticketId}`);
+  assertAtCenter(actor, t.center_code);
+  return toTicketOut(t);
+}
+
+// ---- windows, hall, board, wait times ----
+
+export async function listWindows(ctx: AppContext, actor: Actor, centerCode: string) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  return windowsWithTickets(ctx.db, centerCode, bakuDate(ctx.now()));
+}
+
+async function windowsWithTickets(db: Db, centerCode: string, date: string) {
+  const [windows, active] = await Promise.all([repo.listWindows(db, centerCode), repo.listDayTickets(db, centerCode, date, ['called', 'serving'])]);
+  const byWindow = new Map(active.map((t) => [t.window_no, t]));
+  return windows.map((w) => {
+    const t = byWindow.get(w.window_no);
+    return {
+      windowNo: w.window_no, isOpen: w.is_open, skills: w.skills,
+      ticket: t ? { id: t.ticket_id, number: t.number, status: t.status, calledAt: iso(t.called_at) } : null,
+      operatorUserId: t?.operator_user_id ?? null,
+    };
+  });
+}
+
+/** Opens or closes a window and changes its skills, during the day (center managers). */
+export async function updateWindow(ctx: AppContext, actor: Actor, centerCode: string, windowNo: number, body: UpdateWindowBody) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  if (body.skills) {
+    const offered = new Set((await repo.listCenterServices(ctx.db, centerCode)).map((s) => s.service_code));
+    const bad = body.skills.map((s, i) => [s, i] as const).filter(([s]) => !offered.has(s));
+    if (bad.length > 0) throw validationError(bad.map(([s, i]) => ({ field: `/skills/${i}`, code: 'unknown_service', message: `${s} is not offered at ${centerCode}` })));
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now();
+    const w = await repo.lockWindow(trx, centerCode, windowNo);
+    if (!w) throw notFound(`window ${windowNo} at ${centerCode}`);
+    const u = await repo.updateWindow(trx, centerCode, windowNo, { ...(body.isOpen !== undefined && { is_open: body.isOpen }), ...(body.skills && { skills: body.skills }) }, now);
+    await appendEvent(trx, { center: centerCode, at: now, kind: 'window.changed', windowNo, userId: actor.userId, payload: { windowNo, isOpen: u.is_open, skills: u.skills } });
+  });
+  return (await windowsWithTickets(ctx.db, centerCode, bakuDate(ctx.now()))).find((w) => w.windowNo === windowNo)!;
+}
+
+const minutesSince = (now: Date, d: Date | undefined) => (d ? Math.max(0, Math.floor((now.getTime() - d.getTime()) / 60_000)) : 0);
+
+/** The live hall for the manager and the volunteer tablet. */
+export async function getHall(ctx: AppContext, actor: Actor, centerCode: string) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  const now = ctx.now();
+  const date = bakuDate(now);
+  const [tickets, windows, services] = await Promise.all([repo.listDayTickets(ctx.db, centerCode, date), windowsWithTickets(ctx.db, centerCode, date), repo.listCenterServices(ctx.db, centerCode)]);
+  const letter = new Map(services.map((s) => [s.service_code, s.letter]));
+  const count = (s: string) => tickets.filter((t) => t.status === s).length;
+  const waiting = tickets.filter((t) => t.status === 'waiting');
+  const waitingByLetter: Record<string, number> = {};
+  for (const t of waiting) { const l = letter.get(t.service_code) ?? '?'; waitingByLetter[l] = (waitingByLetter[l] ?? 0) + 1; }
+  const oldest = waiting.reduce<Date | undefined>((m, t) => (!m || t.issued_at < m ? t.issued_at : m), undefined);
+  return {
+    centerCode, serviceDate: date, waiting: waiting.length, called: count('called'), serving: count('serving'), done: count('done'), noShow: count('no_show'),
+    longestWaitMinutes: minutesSince(now, oldest), windowsOpen: windows.filter((w) => w.isOpen).length, windowsTotal: windows.length, waitingByLetter, windows,
+    queue: waiting.slice(0, 200).map((t) => ({ id: t.ticket_id, number: t.number, serviceCode: t.service_code, priority: t.priority, queuedAt: t.queued_at.toISOString(), targetWindowNo: t.target_window_no })),
+  };
+}
+
+/** The display board's snapshot: recent calls, windows, waiting per letter, and the event id to follow from. */
+export async function getBoard(ctx: AppContext, centerCode: string) {
+  const c = await getOpenCenter(ctx, centerCode);
+  const now = ctx.now();
+  const date = bakuDate(now);
+  const lastEventId = await repo.lastEventId(ctx.db, centerCode);
+  const [tickets, windows, services] = await Promise.all([repo.listDayTickets(ctx.db, centerCode, date), windowsWithTickets(ctx.db, centerCode, date), repo.listCenterServices(ctx.db, centerCode)]);
+  const letter = new Map(services.map((s) => [s.service_code, s.letter]));
+  const waitingByLetter: Record<string, number> = {};
+  for (const t of tickets) if (t.status === 'waiting') { const l = letter.get(t.service_code) ?? '?'; waitingByLetter[l] = (waitingByLetter[l] ?? 0) + 1; }
+  const called = tickets.filter((t) => t.called_at && (t.status === 'called' || t.status === 'serving'))
+    .sort((a, b) => (b.last_recalled_at ?? b.called_at!).getTime() - (a.last_recalled_at ?? a.called_at!).getTime()).slice(0, 20)
+    .map((t) => ({ number: t.number, windowNo: t.window_no, status: t.status, calledAt: iso(t.last_recalled_at ?? t.called_at) }));
+  return {
+    centerCode, name: names(c), serviceDate: date, lastEventId, called,
+    windows: windows.map((w) => ({ windowNo: w.windowNo, isOpen: w.isOpen, ticketNumber: w.ticket?.number ?? null })), waitingByLetter,
+  };
+}
+
+/** The kiosk's menu: services offered here, their letter, how many wait and the estimated wait. */
+export async function listCenterServices(ctx: AppContext, centerCode: string) {
+  await getOpenCenter(ctx, centerCode);
+  const now = ctx.now();
+  const [services, windows, waiting] = await Promise.all([
+    repo.listCenterServices(ctx.db, centerCode), repo.listWindows(ctx.db, centerCode), repo.listDayTickets(ctx.db, centerCode, bakuDate(now), ['waiting']),
+  ]);
+  const out = [];
+  for (const s of services) {
+    const open = windows.filter((w) => w.is_open && w.skills.includes(s.service_code)).length;
+    out.push({
+      serviceCode: s.service_code, letter: s.letter, name: names(s), counterMinutes: s.counter_minutes,
+      waiting: waiting.filter((t) => t.service_code === s.service_code).length, openWindows: open,
+      estimatedWaitMinutes: open === 0 ? null : (await estimateWait(ctx.db, centerCode, s.service_code, 'normal', now)).minutes,
+    });
+  }
+  return out;
+}
+
+/** Current waiting times at every open center, for the portal. */
+export async function listWaitTimes(ctx: AppContext) {
+  const now = ctx.now();
+  const date = bakuDate(now);
+  const out = [];
+  for (const c of await repo.listOpenCenters(ctx.db)) {
+    await getOpenCenter(ctx, c.center_code);
+    const [windows, tickets] = await Promise.all([repo.listWindows(ctx.db, c.center_code), repo.listDayTickets(ctx.db, c.center_code, date, ['waiting', 'called', 'serving'])]);
+    const open = windows.filter((w) => w.is_open);
+    const waiting = tickets.filter((t) => t.status === 'waiting');
+    const oldest = waiting.reduce<Date | undefined>((m, t) => (!m || t.issued_at < m ? t.issued_at : m), undefined);
+    let estimate: number | null = null;
+    if (open.length > 0) {
+      const recent = await repo.recentServiceMinutes(ctx.db, c.center_code, new Date(now.getTime() - SERVICE_TIME_WINDOW_MS));
+      const catalog = await repo.counterMinutes(ctx.db, [...new Set(tickets.map((t) => t.service_code))]);
+      const mean = new Map(recent.filter((r) => r.n >= MIN_SAMPLES).map((r) => [r.service_code, r.minutes]));
+      const m = (s: string) => mean.get(s) ?? Math.max(1, catalog.get(s) ?? 10);
+      // The same multi-server estimate as estimateWait, over all open windows, for a normal walk-in.
+      const busy = tickets.length - waiting.length;
+      const idle = Math.max(0, open.length - busy);
+      const perTicket = tickets.length > 0 ? tickets.reduce((sum, t) => sum + m(t.service_code), 0) / tickets.length : 10;
+      estimate = waiting.length < idle ? 0 : Math.round(((waiting.length - idle + 1) * perTicket) / open.length);
+    }
+    out.push({ centerCode: c.center_code, name: names(c), kind: c.kind, waiting: waiting.length, windowsOpen: open.length, longestWaitMinutes: minutesSince(now, oldest), estimatedWaitMinutes: estimate });
+  }
+  return out;
+}
+
+// ---- reports ----
+
+const figures = (r: repo.FigureRow | undefined) => ({
+  issued: r?.issued ?? 0, served: r?.served ?? 0, noShows: r?.no_shows ?? 0,
+  avgWaitMinutes: r?.avg_wait ?? null, p90WaitMinutes: r?.p90_wait ?? null, avgServiceMinutes: r?.avg_service ?? null, p90ServiceMinutes: r?.p90_service ?? null,
+  ratings: r?.ratings ?? 0, avgRating: r?.avg_rating ?? null, satisfiedPct: r?.satisfied_pct ?? null,
+});
+
+/** A day's figures for a center: served, wait and service time (mean, 90th percentile), no-shows, satisfaction; per service and operator. */
+export async function getDailyReport(ctx: AppContext, actor: Actor, centerCode: string, date?: string) {
+  await getOpenCenter(ctx, centerCode);
+  if (!hasRole(actor, 'analyst')) assertAtCenter(actor, centerCode);
+  const day = date ?? bakuDate(ctx.now());
+  const rows = await repo.dailyFigures(ctx.db, centerCode, day);
+  return {
+    centerCode, date: day,
+    total: figures(rows.find((r) => r.grp === 'total')),
+    byService: rows.filter((r) => r.grp === 'service' && r.key).map((r) => ({ serviceCode: r.key!, ...figures(r) })),
+    byOperator: rows.filter((r) => r.grp === 'operator' && r.key).map((r) => ({ operatorUserId: r.key!, ...figures(r) })),
+  };
+}
+
+/** Satisfaction rolled up per center over a date range (inclusive, Baku days). */
+export async function getSatisfaction(ctx: AppContext, from: string, to: string) {
+  if (to < from) throw validationError([{ field: '/to', code: 'minimum', message: 'to is before from' }]);
+  const start = new Date(`${from}T00:00:00+04:00`);
+  const end = new Date(new Date(`${to}T00:00:00+04:00`).getTime() + 86_400_000);
+  const rows = await repo.satisfactionByCenter(ctx.db, start, end);
+  return { from, to, centers: rows.map((r) => ({ centerCode: r.center_code, responses: r.responses, avgRating: r.avg_rating, satisfiedPct: r.satisfied_pct })) };
+}
+
+// ---- surveys ----
+
+async function questionsFor(db: Db, centerCode: string) {
+  const rows = await db.selectFrom('queue_survey_questions').selectAll().where('active', '=', true)
+    .where((eb) => eb.or([eb('center_code', '=', centerCode), eb('center_code', 'is', null)])).orderBy('position').execute();
+  const own = rows.filter((r) => r.center_code === centerCode);
+  return (own.length > 0 ? own : rows.filter((r) => r.center_code === null))
+    .map((q) => ({ id: q.question_id, kind: q.kind as 'rating' | 'text' | 'yes_no', text: { az: q.text_az, ru: q.text_ru, en: q.text_en } }));
+}
+
+/** The survey behind a link token (SMS, QR code on the slip, kiosk). */
+export async function getSurvey(ctx: AppContext, token: string) {
+  const t = await repo.findTicketByToken(ctx.db, token);
+  if (!t) throw notFound('survey');
+  const answered = Boolean(await ctx.db.selectFrom('queue_survey_responses').select('ticket_id').where('ticket_id', '=', t.ticket_id).executeTakeFirst());
+  return { ticketNumber: t.number, centerCode: t.center_code, serviceCode: t.service_code, status: t.status, answered, questions: await questionsFor(ctx.db, t.center_code) };
+}
+
+/** Records the one rating a served ticket may get, tied to its window, operator, service and center. */
+export async function answerSurvey(ctx: AppContext, token: string, body: SurveyAnswerBody) {
+  const t = await repo.findTicketByToken(ctx.db, token);
+  if (!t) throw notFound('survey');
+  if (t.status !== 'done') throw new AppError('INVALID_TRANSITION', { action: 'rate', status: t.status }, [{ field: '/status', code: t.status, message: `ticket ${t.number} is ${t.status}` }]);
+  const valid = new Set((await questionsFor(ctx.db, t.center_code)).map((q) => String(q.id)));
+  const unknown = Object.keys(body.answers ?? {}).filter((k) => !valid.has(k));
+  if (unknown.length > 0) throw validationError(unknown.map((k) => ({ field: `/answers/${k}`, code: 'unknown_question', message: `question ${k}` })));
+  try {
+    await ctx.db.insertInto('queue_survey_responses').values({
+      ticket_id: t.ticket_id, center_code: t.center_code, service_code: t.service_code, window_no: t.window_no, operator_user_id: t.operator_user_id,
+      rating: body.rating, comment: body.comment?.trim() || null, answers: JSON.stringify(body.answers ?? {}), channel: body.channel ?? 'link', submitted_at: ctx.now(),
+    }).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError('CONFLICT', { what: `ticket ${t.number} is already rated` });
+    throw e;
+  }
+  return { ticketNumber: t.number, rating: body.rating };
+}
+
+export async function getSurveyQuestions(ctx: AppContext, actor: Actor, centerCode: string) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  return questionsFor(ctx.db, centerCode);
+}
+
+/** Replaces a center's own survey questions (an empty list falls back to the default set). */
+export async function setSurveyQuestions(ctx: AppContext, actor: Actor, centerCode: string, body: SurveyQuestionsBody) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('queue_survey_questions').set({ active: false }).where('center_code', '=', centerCode).execute();
+    if (body.questions.length > 0) {
+      await trx.insertInto('queue_survey_questions').values(body.questions.map((q, i) => ({
+        center_code: centerCode, position: i + 1, kind: q.kind, text_az: q.text.az, text_ru: q.text.ru, text_en: q.text.en,
+      }))).execute();
+    }
+  });
+  return questionsFor(ctx.db, centerCode);
+}
+
+// ---- rosters ----
+
+export async function getRoster(ctx: AppContext, actor: Actor, centerCode: string, date: string) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  const rows = await ctx.db.selectFrom('queue_rosters').select(['window_no', 'user_id']).where('center_code', '=', centerCode).where('work_date', '=', date).orderBy('window_no').execute();
+  return { centerCode, date, entries: rows.map((r) => ({ windowNo: r.window_no, userId: r.user_id })) };
+}
+
+/** Replaces the roster of a day: which operator sits at which window. */
+export async function setRoster(ctx: AppContext, actor: Actor, centerCode: string, date: string, body: RosterBody) {
+  await getOpenCenter(ctx, centerCode);
+  assertAtCenter(actor, centerCode);
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('queue_rosters').where('center_code', '=', centerCode).where('work_date', '=', date).execute();
+      if (body.entries.length > 0) {
+        await trx.insertInto('queue_rosters').values(body.entries.map((e) => ({ center_code: centerCode, work_date: date, window_no: e.windowNo, user_id: e.userId }))).execute();
+      }
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === '23503') throw validationError([{ field: '/entries', code: 'unknown', message: 'unknown window or user' }]);
+    if (code === '23505') throw new AppError('CONFLICT', { what: 'a window or an operator appears twice on the roster' });
+    throw e;
+  }
+  return getRoster(ctx, actor, centerCode, date);
+}
+
+// ---- appointments ----
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const newConfirmationCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+const DAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Opening hours of a center on a date from centers.hours ({"mon_fri": [...], "sat": [...]}), or null when closed (weekend, holiday). */
+export function openingHours(ctx: AppContext, hours: unknown, date: string): [string, string] | null {
+  const h = (hours ?? {}) as Record<string, [string, string] | undefined>;
+  const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const weekday = dow >= 1 && dow <= 5;
+  if (weekday && !ctx.calendar.isWorkingDay(date)) return null; // a public holiday
+  const own = h[DAY_KEYS[dow]!];
+  if (own) return own;
+  return weekday ? (h.mon_fri ?? null) : null;
+}
+
+/** Slot length for a service: its counter time rounded up to 5 minutes, at least 10. */
+export const slotMinutes = (counterMinutes: number) => Math.max(10, Math.ceil(counterMinutes / 5) * 5);
+
+/** Creates (once) the slots of a day for a service at a center; capacity = a share of the open windows with the skill. */
+async function materializeSlots(ctx: AppContext, center: NonNullable<Awaited<ReturnType<typeof repo.findCenter>>>, serviceCode: string, date: string) {
+  const hours = openingHours(ctx, center.hours, date);
+  if (!hours) return [];
+  const svc = await repo.findCenterService(ctx.db, center.center_code, serviceCode);
+  if (!svc || !svc.active) return [];
+  const from = new Date(`${date}T${hours[0]}:00+04:00`);
+  const to = new Date(`${date}T${hours[1]}:00+04:00`);
+  const existing = await repo.listSlots(ctx.db, center.center_code, serviceCode, from, to);
+  if (existing.length > 0) return existing;
+  const windows = (await repo.listWindows(ctx.db, center.center_code)).filter((w) => w.is_open && w.skills.includes(serviceCode)).length;
+  const capacity = windows === 0 ? 0 : Math.max(1, Math.floor(windows * APPOINTMENT_SHARE));
+  const minutes = slotMinutes(svc.counter_minutes);
+  const rows = [];
+  for (let t = from.getTime(); t + minutes * 60_000 <= to.getTime(); t += minutes * 60_000) {
+    rows.push({ center_code: center.center_code, service_code: serviceCode, starts_at: new Date(t), minutes, capacity });
+  }
+  await repo.insertSlots(ctx.db, rows);
+  return repo.listSlots(ctx.db, center.center_code, serviceCode, from, to);
+}
+
+/**
+ * Free appointment slots for a service on a day at every open center offering it, nearest first:
+ * centers serving the citizen's district, then centers in the same economic region, then the rest.
+ */
+export async function listFreeSlots(ctx: AppContext, q: SlotsQuery) {
+  const now = ctx.now();
+  const service = await ctx.db.selectFrom('services').select(['service_code', 'active', 'channels']).where('service_code', '=', q.service).executeTakeFirst();
+  if (!service || !service.active) throw notFound(`service ${q.service}`);
+  if (!service.channels.includes('center')) throw new AppError('CONFLICT', { what: `service ${q.service} is not delivered at centers` });
+  let centers = await repo.listOpenCenters(ctx.db);
+  if (q.center) {
+    centers = centers.filter((c) => c.center_code === q.center);
+    if (centers.length === 0) await getOpenCenter(ctx, q.center); // throws the right 404 / 409
+  }
+  const region = q.district ? await repo.districtRegion(ctx.db, q.district) : undefined;
+  if (q.district && !region) throw notFound(`district ${q.district}`);
+  const regions = await repo.centerRegions(ctx.db);
+  const ranked = centers.map((c) => ({
+    c, servesDistrict: q.district ? c.serves_districts.includes(q.district) : false, sameRegion: region ? regions.get(c.center_code) === region : false,
+  })).sort((a, b) => Number(b.servesDistrict) - Number(a.servesDistrict) || Number(b.sameRegion) - Number(a.sameRegion) || a.c.center_code.localeCompare(b.c.center_code));
+  const out = [];
+  for (const r of ranked) {
+    await getOpenCenter(ctx, r.c.center_code);
+    const slots = (await materializeSlots(ctx, r.c, q.service, q.date)).filter((s) => s.starts_at > now && s.booked < s.capacity);
+    if (slots.length === 0) continue;
+    out.push({
+      centerCode: r.c.center_code, name: names(r.c), servesDistrict: r.servesDistrict, sameRegion: r.sameRegion,
+      slots: slots.map((s) => ({ startsAt: s.starts_at.toISOString(), minutes: s.minutes, free: s.capacity - s.booked })),
+    });
+  }
+  return { serviceCode: q.service, date: q.date, centers: out };
+}
+
+const toAppointmentOut = (a: { confirmation_code: string; center_code: string; service_code: string; starts_at: Date; status: string; citizen_id: number | null; created_at: Date }): AppointmentOut => ({
+  confirmation: a.confirmation_code, centerCode: a.center_code, serviceCode: a.service_code, startsAt: a.starts_at.toISOString(),
+  status: a.status, citizenId: a.citizen_id, createdAt: a.created_at.toISOString(),
+});
+
+/** Makes sure a requested slot exists (materialising its day) and is in the future. */
+async function slotFor(ctx: AppContext, centerCode: string, serviceCode: string, startsAt: Date) {
+  const center = await getOpenCenter(ctx, centerCode);
+  await getCenterService(ctx.db, centerCode, serviceCode);
+  if (startsAt <= ctx.now()) throw new AppError('CONFLICT', { what: 'the slot has already begun' });
+  const slots = await materializeSlots(ctx, center, serviceCode, bakuDate(startsAt));
+  if (!slots.some((s) => s.starts_at.getTime() === startsAt.getTime())) throw notFound(`slot ${startsAt.toISOString()} at ${centerCode}`);
+}
+
+/**
+ * Books an appointment. The slot's booked counter is raised only while below capacity, in one
+ * UPDATE (and a CHECK forbids more), so concurrent bookings never overbook a slot.
+ */
+export async function bookAppointment(ctx: AppContext, actor: Actor, body: BookBody) {
+  return (await bookAppointmentOnce(ctx, actor, body)).body;
+}
+
+/** {@link bookAppointment} with an Idempotency-Key; says whether the answer is a replay. */
+export async function bookAppointmentOnce(ctx: AppContext, actor: Actor, body: BookBody, idempotencyKey?: string) {
+  const startsAt = new Date(body.startsAt);
+  const citizenId = hasRole(actor, 'call_center_agent', 'operator', 'center_manager') ? (body.citizenId ?? actor.citizenId) : actor.citizenId;
+  await slotFor(ctx, body.centerCode, body.serviceCode, startsAt);
+  return idempotent(ctx, `${actor.userId}:queue.book`, idempotencyKey, { ...body, citizenId }, async (trx) => {
+    const taken = await repo.takeSlot(trx, body.centerCode, body.serviceCode, startsAt);
+    if (!taken) throw new AppError('CONFLICT', { what: 'the slot is fully booked' });
+    const now = ctx.now();
+    const a = await trx.insertInto('queue_appointments').values({
+      confirmation_code: newConfirmationCode(), center_code: body.centerCode, service_code: body.serviceCode, starts_at: startsAt,
+      citizen_id: citizenId ?? null, booked_by: actor.userId, created_at: now, updated_at: now,
+    }).returningAll().executeTakeFirstOrThrow();
+    return toAppointmentOut(a);
+  });
+}
+
+/** An appointment by its confirmation code (the code is the citizen's proof). */
+export async function getAppointment(ctx: AppContext, code: string) {
+  const a = await repo.findAppointment(ctx.db, code);
+  if (!a) throw notFound(`appointment ${code}`);
+  return toAppointmentOut(a);
+}
+
+export async function cancelAppointment(ctx: AppContext, code: string) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const a = await repo.findAppointment(trx, code, true);
+    if (!a) throw notFound(`appointment ${code}`);
+    if (a.status !== 'booked') throw new AppError('INVALID_TRANSITION', { action: 'cancel', status: a.status }, [{ field: '/status', code: a.status, message: `appointment ${code} is ${a.status}` }]);
+    await repo.releaseSlot(trx, a.center_code, a.service_code, a.starts_at);
+    const u = await trx.updateTable('queue_appointments').set({ status: 'cancelled', updated_at: ctx.now() }).where('appointment_id', '=', a.appointment_id).returningAll().executeTakeFirstOrThrow();
+    return toAppointmentOut(u);
+  });
+}
+
+/** Moves an appointment to another slot (same service), keeping its code; the old slot is freed only if the new one is taken. */
+export async function moveAppointment(ctx: AppContext, code: string, body: MoveBody) {
+  const a0 = await repo.findAppointment(ctx.db, code);
+  if (!a0) throw notFound(`appointment ${code}`);
+  const centerCode = body.centerCode ?? a0.center_code;
+  const startsAt = new Date(body.startsAt);
+  await slotFor(ctx, centerCode, a0.service_code, startsAt);
+  return ctx.db.transaction().execute(async (trx) => {
+    const a = await repo.findAppointment(trx, code, true);
+    if (!a) throw notFound(`appointment ${code}`);
+    if (a.status !== 'booked') throw new AppError('INVALID_TRANSITION', { action: 'move', status: a.status }, [{ field: '/status', code: a.status, message: `appointment ${code} is ${a.status}` }]);
+    if (a.center_code === centerCode && a.starts_at.getTime() === startsAt.getTime()) return toAppointmentOut(a);
+    const taken = await repo.takeSlot(trx, centerCode, a.service_code, startsAt);
+    if (!taken) throw new AppError('CONFLICT', { what: 'the slot is fully booked' });
+    await repo.releaseSlot(trx, a.center_code, a.service_code, a.starts_at);
+    const u = await trx.updateTable('queue_appointments').set({ center_code: centerCode, starts_at: startsAt, updated_at: ctx.now() })
+      .where('appointment_id', '=', a.appointment_id).returningAll().executeTakeFirstOrThrow();
+    return toAppointmentOut(u);
+  });
+}
