@@ -1,5 +1,5 @@
 /** Cases module: applications, their append-only history, the workflow table and SLAs. */
 export { casesRoutes } from './routes.ts';
-export { submitApplication, takeAction, getApplication } from './service.ts';
+export { submitApplication, takeAction, getApplication, listOpenApplications } from './service.ts';
 export { WORKFLOW, STATUSES, ACTIONS, deriveState } from './workflow.ts';
 export { sampleAnswers } from './sample-answers.ts';

@@ -173,3 +173,9 @@ export async function insertSubmission(db: Db, s: NewSubmission): Promise<Stored
       from app cross join c`.execute(db);
   return r.rows[0];
 }
+
+/** A citizen's applications in the given statuses, newest first. */
+export const listApplicationsOfCitizen = (db: Db, citizenId: number, statuses: readonly string[], limit: number) =>
+  db.selectFrom('applications').select(['reference', 'service_code', 'status', 'submitted_at', 'sla_due_on'])
+    .where('citizen_id', '=', citizenId).where('status', 'in', [...statuses])
+    .orderBy('submitted_at', 'desc').limit(limit).execute();

@@ -11,7 +11,8 @@ import { assertMayReadCitizen, getCitizenSummaries, prefillJson, toCitizenSummar
 import { validateAnswers } from './form-schema.ts';
 import * as repo from './repository.ts';
 import type { ApplicationOut, ApplicationSummary, InboxQuery, MyApplicationsQuery, SubmitApplicationBody, TakeActionBody } from './schema.ts';
-import { allowedActions, deriveState, slaStatus, WORKFLOW, type Action, type ActionRecord, type Status, type Transition } from './workflow.ts';
+import { allowedActions, deriveState, slaStatus, STATUS_TABLE, STATUSES, WORKFLOW, type Action, type ActionRecord, type Status, type Transition } from './workflow.ts';
+import type { Db } from '../../platform/db.ts';
 
 /** Staff who may open any application (each opening is audited). */
 const CASE_READERS: readonly Role[] = ['operator', 'officer', 'call_center_agent', 'center_manager', 'admin'];
@@ -264,3 +265,15 @@ const prevDay = (d: string) => {
   return x.toISOString().slice(0, 10);
 };
 
+
+/** Statuses in which an application is still open (not final in the workflow table). */
+const OPEN_STATUSES = STATUSES.filter((st) => !STATUS_TABLE[st].final);
+
+/**
+ * A citizen's open applications, newest first, for other modules (the window operator sees them
+ * when a ticket is called). The caller audits the read.
+ */
+export async function listOpenApplications(db: Db, citizenId: number, limit = 20) {
+  const rows = await repo.listApplicationsOfCitizen(db, citizenId, OPEN_STATUSES, limit);
+  return rows.map((a) => ({ reference: a.reference, serviceCode: a.service_code, status: a.status as Status, submittedAt: a.submitted_at.toISOString(), slaDueOn: a.sla_due_on }));
+}

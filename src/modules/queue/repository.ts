@@ -269,16 +269,3 @@ export async function satisfactionByCenter(db: Db, from: Date, to: Date) {
      group by center_code order by center_code`.execute(db);
   return r.rows;
 }
-
-/**
- * The citizen's open applications, for the operator's screen when a ticket is called.
- * A narrow read of the cases module's table (reference, service, status, dates): the cases index
- * exports no list by citizen yet; replace with that export when it exists.
- */
-export async function openApplicationsOf(db: Db, citizenId: number, openStatuses: readonly string[]) {
-  const r = await sql<{ reference: string; service_code: string; status: string; submitted_at: Date; sla_due_on: string | null }>`
-    select reference, service_code, status, submitted_at, sla_due_on from applications
-     where citizen_id = ${citizenId} and status = any(${[...openStatuses]}::text[])
-     order by submitted_at desc limit 20`.execute(db);
-  return r.rows;
-}

@@ -7,7 +7,7 @@ import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
 import { getCitizenSummaries } from '../registry/index.ts';
-import { STATUSES as APPLICATION_STATUSES } from '../cases/index.ts';
+import { listOpenApplications } from '../cases/index.ts';
 import * as repo from './repository.ts';
 import type { TicketRow } from './repository.ts';
 import type {
@@ -25,8 +25,6 @@ const SERVICE_TIME_WINDOW_MS = 7 * 86_400_000;
 const MIN_SAMPLES = 3;
 
 const STAFF_ANY_CENTER = ['admin'] as const;
-const FINAL_APPLICATION_STATUSES = new Set(['approved', 'rejected', 'withdrawn']);
-const OPEN_APPLICATION_STATUSES = APPLICATION_STATUSES.filter((s) => !FINAL_APPLICATION_STATUSES.has(s));
 
 /** Which statuses each ticket action may start from; anything else is a 409 with the current status. */
 export const TICKET_TRANSITIONS: Record<TicketAction, readonly TicketStatus[]> = {
@@ -243,11 +241,11 @@ async function citizenContext(ctx: AppContext, actor: Actor, t: TicketRow) {
   const citizenId = t.citizen_id;
   return ctx.db.transaction().execute(async (trx) => {
     const summary = (await getCitizenSummaries(trx, [citizenId])).get(citizenId) ?? null;
-    const apps = await repo.openApplicationsOf(trx, citizenId, OPEN_APPLICATION_STATUSES);
+    const openApplications = await listOpenApplications(trx, citizenId);
     await recordAudit(trx, actor, { action: 'queue.call', citizenId, resource: `queue/tickets/${t.ticket_id}`, purpose: 'serve the citizen at the window' });
     return {
       citizen: summary,
-      openApplications: apps.map((a) => ({ reference: a.reference, serviceCode: a.service_code, status: a.status, submittedAt: a.submitted_at.toISOString(), slaDueOn: a.sla_due_on })),
+      openApplications,
       benefits: [],
     };
   });
