@@ -173,6 +173,7 @@ describe('tickets', () => {
     await act(called.ticket.id, 'finish', { applicationReference: 'DOST-2026-0000001' });
     assert.equal(body(await t.as(op, 'GET', `/api/queue/tickets/${called.ticket.id}`)).applicationReference, 'DOST-2026-0000001');
   });
+
 });
 
 describe('hall, board, wait times, surveys and the daily report', () => {
@@ -309,5 +310,22 @@ describe('appointments', () => {
     assert.equal((await t.as(citizenUser, 'POST', '/api/queue/appointments', { centerCode: CENTER, serviceCode: SVC.labour, startsAt: '2026-11-24T05:00:00Z' })).statusCode, 409);
     assert.equal((await t.as(citizenUser, 'POST', '/api/queue/appointments', { centerCode: CENTER, serviceCode: SVC.labour, startsAt: '2026-11-25T05:07:00Z' })).statusCode, 404);
     t.setNow(MORNING);
+  });
+});
+
+// Last: it leaves two tickets waiting, which the counts above do not expect.
+describe('kiosk identification', () => {
+  test('a citizen who gives their FIN at the kiosk is linked to the ticket; an unknown FIN is not revealed', async () => {
+    const c = await createCitizen(t.ctx.db);
+    const known = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode: SVC.ref, fin: c.fin });
+    const unknown = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode: SVC.ref, fin: '5ZZZZZ0' });
+    assert.equal(known.statusCode, 201, known.body);
+    assert.equal(unknown.statusCode, 201, 'the kiosk answers alike whether or not the FIN exists');
+    assert.deepEqual(Object.keys(body(known)).sort(), Object.keys(body(unknown)).sort());
+    const rows = await t.ctx.db.selectFrom('queue_tickets').select(['ticket_id', 'citizen_id'])
+      .where('ticket_id', 'in', [body<Issued>(known).ticket.id, body<Issued>(unknown).ticket.id]).orderBy('ticket_id').execute();
+    assert.deepEqual(rows.map((r) => r.citizen_id), [c.citizen_id, null]);
+    const bad = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode: SVC.ref, fin: 'IOIOIOI' });
+    assert.equal(bad.statusCode, 400);
   });
 });

@@ -1,3 +1,4 @@
+import { FIN_PATTERN } from '../registry/index.ts';
 import { Type, type Static } from 'typebox';
 import { L } from '../../platform/http/schemas.ts';
 
@@ -37,7 +38,10 @@ export type IssueTicketBody = Static<typeof IssueTicketBody>;
 export const KioskTicketBody = Type.Object({
   serviceCode: ServiceCode,
   priority: Type.Optional(Type.Enum([...WALK_IN_PRIORITIES])),
+  /** Optional: the citizen identifies with their FIN so the operator sees them on call. */
+  fin: Type.Optional(Type.String({ pattern: FIN_PATTERN })),
 }, { additionalProperties: false });
+export type KioskTicketBody = Static<typeof KioskTicketBody>;
 
 export const CheckInBody = Type.Object({ confirmation: Type.String({ pattern: '^[A-Z0-9]{8}$' }) }, { additionalProperties: false });
 

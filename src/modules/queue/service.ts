@@ -8,10 +8,11 @@ import { recordAudit } from '../../platform/audit.ts';
 import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
 import { getCitizenSummaries } from '../registry/index.ts';
 import { listOpenApplications } from '../cases/index.ts';
+import { findCitizenIdByFin } from '../registry/index.ts';
 import * as repo from './repository.ts';
 import type { TicketRow } from './repository.ts';
 import type {
-  AppointmentOut, BookBody, IssueTicketBody, MoveBody, Priority, RosterBody, SlotsQuery, SurveyAnswerBody,
+  AppointmentOut, BookBody, IssueTicketBody, KioskTicketBody, MoveBody, Priority, RosterBody, SlotsQuery, SurveyAnswerBody,
   SurveyQuestionsBody, TicketAction, TicketOut, TicketStatus, TransferBody, UpdateWindowBody,
 } from './schema.ts';
 
@@ -208,10 +209,15 @@ export async function issueTicket(ctx: AppContext, actor: Actor | null, centerCo
 }
 
 /** {@link issueTicket} with an optional Idempotency-Key; says whether the answer is a replay. */
-export async function issueTicketOnce(ctx: AppContext, actor: Actor | null, centerCode: string, body: IssueTicketBody, idempotencyKey?: string) {
+export async function issueTicketOnce(ctx: AppContext, actor: Actor | null, centerCode: string, body: IssueTicketBody | KioskTicketBody, idempotencyKey?: string) {
   await getOpenCenter(ctx, centerCode);
   if (actor) assertAtCenter(actor, centerCode);
-  const input: IssueInput = actor ? { ...body, channel: 'volunteer' } : { serviceCode: body.serviceCode, priority: body.priority, channel: 'kiosk' };
+  // At the kiosk a person may identify with their FIN; an unknown FIN just leaves the ticket
+  // unlinked, so the public kiosk cannot be used to find out which FINs exist.
+  const kioskCitizenId = !actor && 'fin' in body && body.fin ? await findCitizenIdByFin(ctx.db, body.fin) : undefined;
+  const input: IssueInput = actor
+    ? { ...(body as IssueTicketBody), channel: 'volunteer' }
+    : { serviceCode: body.serviceCode, priority: body.priority, channel: 'kiosk', ...(kioskCitizenId !== undefined && { citizenId: kioskCitizenId }) };
   const scope = actor ? `${actor.userId}:queue.ticket` : `kiosk:${centerCode}:queue.ticket`;
   return idempotent(ctx, scope, idempotencyKey, { centerCode, ...input }, async (trx) => issued(await issueTicketTx(ctx, trx, actor, centerCode, input)));
 }

@@ -1,6 +1,6 @@
 /** Registry module: citizens, households and append-only life events. */
 export { registryRoutes } from './routes.ts';
-export { getCitizenSummaries, getPrefillValues, assertMayReadCitizen, toCitizenSummary } from './service.ts';
+export { getCitizenSummaries, getPrefillValues, assertMayReadCitizen, toCitizenSummary, findCitizenIdByFin } from './service.ts';
 export { prefillJson, type PrefillField } from './repository.ts';
 export type { PrefillKey } from './schema.ts';
 export { CitizenSummary, LIFE_EVENT_TYPES, LifeEventData } from './schema.ts';

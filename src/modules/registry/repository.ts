@@ -8,6 +8,10 @@ const SUMMARY = ['citizen_id', 'fin', 'last_name', 'first_name', 'patronymic', '
 export const findCitizenByFin = (db: Db, fin: string) =>
   db.selectFrom('citizens').select(SUMMARY).where('fin', '=', fin).executeTakeFirst();
 
+/** The id of the living citizen with this FIN. */
+export const findLivingCitizenIdByFin = (db: Db, fin: string) =>
+  db.selectFrom('citizens').select('citizen_id').where('fin', '=', fin).where('death_date', 'is', null).executeTakeFirst();
+
 /** A citizen's full row by id. */
 export const findCitizenById = (db: Db, citizenId: number) =>
   db.selectFrom('citizens').selectAll().where('citizen_id', '=', citizenId).executeTakeFirst();

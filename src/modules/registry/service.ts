@@ -117,3 +117,11 @@ export async function getPrefillValues(db: Db, actor: Actor, citizenId: number, 
   if (fields.length > 0) await recordAudit(db, actor, { action: 'citizen.prefill', citizenId, resource: `citizens/${citizenId}/prefill`, purpose: 'fill application form from registry' });
   return values;
 }
+
+/**
+ * The id of the living citizen with this FIN, or undefined — for linking a self-identified person
+ * (e.g. at a kiosk) without revealing anything about them, so no audit row.
+ */
+export async function findCitizenIdByFin(db: Db, fin: string): Promise<number | undefined> {
+  return (await repo.findLivingCitizenIdByFin(db, normalizeFin(fin)))?.citizen_id;
+}
