@@ -12,6 +12,8 @@ import { generatePopulation, writePopulationCsv } from '../modules/registry/gene
 import { createProgress, formatBytes } from './progress.ts';
 import { printDemoLogins, readDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
 import { registerQueueCommands } from './queue.ts';
+import { registerRulesCommands } from './rules.ts';
+import { startBenefitsDispatcher } from '../modules/benefits/index.ts';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number 0–65535 (0: any free port)');
@@ -83,6 +85,7 @@ program.command('start')
     const ctx = await createContext(cfg, database, logger);
     if (opts.demo) await seedIfEmpty(ctx, opts.demoCitizens, 42, log);
     const app = await createApp(ctx);
+    const dispatcher = startBenefitsDispatcher(ctx);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -92,6 +95,7 @@ program.command('start')
       force.unref();
       try {
         await app.close();
+        await dispatcher.stop();
         await database.close();
       } finally {
         process.exit(0);
@@ -187,6 +191,7 @@ users.command('create <username>')
   });
 
 registerQueueCommands(program);
+registerRulesCommands(program);
 
 try {
   await program.parseAsync(process.argv);

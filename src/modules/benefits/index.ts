@@ -1,0 +1,6 @@
+/** Benefits module: proactive offers and assignments decided by the rules in src/rules. */
+export { benefitsRoutes, registerBenefitsRoutes } from './routes.ts';
+export {
+  getRuleBook, sweep, applyRule, handleLifeEvent, explain, simulate, listRules, evaluateWithTrace, loadFacts, todayOf,
+  benefitsOutboxHandlers, startBenefitsDispatcher, type SweepResult,
+} from './service.ts';

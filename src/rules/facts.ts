@@ -1,0 +1,184 @@
+/**
+ * The facts query: for one subject kind, one row per subject with the beneficiary, the
+ * evaluation date and every fact of that kind, computed in SQL in this one place. The SQL
+ * compilation wraps it; the JS evaluator reads the same rows (one citizen's, or everyone's in the
+ * differential test). Life-event data written by the API (camelCase) and by the population
+ * generator (snake_case) are both read here, and the generator's reason names are mapped to the
+ * registry's.
+ */
+import { FACTS, type FactName, type Subject } from './language.ts';
+
+/** Collects positional parameters for a query text. */
+export class Binder {
+  readonly values: unknown[] = [];
+  /** A placeholder for a value, cast to the given SQL type. */
+  bind(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/** Which subjects to read: all, or those of some beneficiaries, or those about some citizens. */
+export interface SubjectFilter {
+  beneficiaryIds?: number[];
+  /** Citizens the subject is about (the child of a birth, the deceased, the person) or their household. */
+  aboutCitizenIds?: number[];
+}
+
+const SQL_TYPE = { number: 'float8', date: 'date', boolean: 'boolean', text: 'text' } as const;
+
+/** A fact's column name in the facts query. */
+export const factColumn = (f: FactName): string => `"${f}"`;
+
+const alive = (alias: string) => `(${alias}.death_date is null or ${alias}.death_date > b.eval_date)`;
+const member = (alias: string) => `(${alias}.joined_on <= b.eval_date and (${alias}.left_on is null or ${alias}.left_on > b.eval_date))`;
+const insurance = `left join lateral (
+    select ie.data from life_events ie where ie.citizen_id = b.citizen_id and ie.type = 'insurance_record' and ie.occurred_on <= {today}
+     order by ie.occurred_on desc, ie.event_id desc limit 1) ins on true`;
+const childrenOf = `(select count(*)::float8 from household_members hm1
+    join household_members hm2 on hm2.household_id = hm1.household_id and hm2.citizen_id <> hm1.citizen_id
+    join citizens k on k.citizen_id = hm2.citizen_id
+   where hm1.citizen_id = b.citizen_id and ${member('hm1')} and ${member('hm2')} and ${alive('k')}
+     and k.birth_date > (b.eval_date - interval '18 years')::date)`;
+
+/**
+ * Per subject kind: the base rows (subject_key, beneficiary citizen_id, about_id, region_code,
+ * event_date) and the SQL of each fact over `b` (the base row, with eval_date).
+ */
+function source(subject: Subject): { base: string; joins: string; facts: Partial<Record<FactName, string>> } {
+  switch (subject) {
+    case 'person':
+      return {
+        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, null::date as event_date
+                 from citizens c join districts d on d.district_code = c.district_code`,
+        joins: `join citizens p on p.citizen_id = b.citizen_id ${insurance}`,
+        facts: {
+          'person.birth_date': 'p.birth_date',
+          'person.sex': 'p.sex::text',
+          'person.alive': alive('p'),
+          'person.insurance_months': `(ins.data->>'months')::float8`,
+          'person.pension_capital': `coalesce(ins.data->>'pensionCapitalAzn', ins.data->>'pension_capital_azn')::float8`,
+          'beneficiary.known': 'true',
+        },
+      };
+    case 'household':
+      return {
+        base: `select 'household:' || h.household_id as subject_key, head.citizen_id, h.household_id as about_id, d.region_code, null::date as event_date, h.household_id
+                 from households h join districts d on d.district_code = h.district_code
+                 left join lateral (select hm.citizen_id from household_members hm join citizens m on m.citizen_id = hm.citizen_id
+                   where hm.household_id = h.household_id and hm.left_on is null and m.death_date is null
+                   order by (hm.relation = 'head') desc, (hm.relation = 'spouse') desc, m.birth_date, m.citizen_id limit 1) head on true`,
+        joins: '',
+        facts: {
+          'household.size': `(select count(*)::float8 from household_members hm join citizens m on m.citizen_id = hm.citizen_id
+                               where hm.household_id = b.household_id and ${member('hm')} and ${alive('m')})`,
+          'household.monthly_income': `(select i.monthly_income_azn::float8 from household_income_declarations i
+                               where i.household_id = b.household_id and i.declared_on <= b.eval_date order by i.declared_on desc, i.declaration_id desc limit 1)`,
+          'beneficiary.known': 'b.citizen_id is not null',
+        },
+      };
+    case 'birth':
+      return {
+        base: `select 'child:' || e.citizen_id as subject_key,
+                 coalesce(
+                   (select m.citizen_id from citizens m where m.citizen_id = (e.data->>'motherCitizenId')::bigint),
+                   (select m.citizen_id from citizens m where m.fin = (e.data->>'mother_fin')::bpchar),
+                   (select f.citizen_id from citizens f where f.citizen_id = (e.data->>'fatherCitizenId')::bigint),
+                   (select f.citizen_id from citizens f where f.fin = (e.data->>'father_fin')::bpchar)) as citizen_id,
+                 e.citizen_id as about_id, d.region_code, e.occurred_on as event_date, e.data
+               from life_events e join citizens ch on ch.citizen_id = e.citizen_id join districts d on d.district_code = ch.district_code
+               where e.type = 'birth'`,
+        joins: 'join citizens ch on ch.citizen_id = b.about_id',
+        facts: {
+          'event.date': 'b.event_date',
+          'event.stillbirth': `coalesce((b.data->>'stillbirth')::boolean, false)`,
+          'child.birth_date': 'ch.birth_date',
+          'child.alive': alive('ch'),
+          'household.receives_tsa': `exists (select 1 from household_members hm join benefit_assignments a
+                 on a.benefit_id = 'targeted_social_assistance' and a.subject_key = 'household:' || hm.household_id
+               where hm.citizen_id = b.citizen_id and ${member('hm')} and a.status = 'active'
+                 and a.period_from <= b.eval_date and (a.period_to is null or a.period_to > b.eval_date))`,
+          'beneficiary.known': 'b.citizen_id is not null',
+        },
+      };
+    case 'death':
+      return {
+        base: `select 'deceased:' || e.citizen_id as subject_key,
+                 (select hm2.citizen_id from household_members hm1
+                    join household_members hm2 on hm2.household_id = hm1.household_id and hm2.citizen_id <> hm1.citizen_id
+                    join citizens m on m.citizen_id = hm2.citizen_id
+                   where hm1.citizen_id = e.citizen_id and hm1.joined_on <= e.occurred_on and (hm1.left_on is null or hm1.left_on >= e.occurred_on)
+                     and hm2.joined_on <= e.occurred_on and (hm2.left_on is null or hm2.left_on > e.occurred_on)
+                     and (m.death_date is null or m.death_date > e.occurred_on) and m.birth_date <= (e.occurred_on - interval '18 years')::date
+                   -- the deceased's membership may end on the day of death (>=); the recipient's must go on
+                   order by (hm2.relation = 'spouse') desc, (hm2.relation = 'head') desc, m.birth_date, m.citizen_id limit 1) as citizen_id,
+                 e.citizen_id as about_id, d.region_code, e.occurred_on as event_date
+               from life_events e join citizens dc on dc.citizen_id = e.citizen_id join districts d on d.district_code = dc.district_code
+               where e.type = 'death'`,
+        joins: '',
+        facts: { 'event.date': 'b.event_date', 'beneficiary.known': 'b.citizen_id is not null' },
+      };
+    case 'disability_assessment':
+      return {
+        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, da.occurred_on as event_date, da.data
+                 from citizens c join districts d on d.district_code = c.district_code
+                 join lateral (select e.occurred_on, e.data from life_events e where e.citizen_id = c.citizen_id and e.type = 'disability_assessment'
+                                and e.occurred_on <= {today} order by e.occurred_on desc, e.event_id desc limit 1) da on true`,
+        joins: 'join citizens p on p.citizen_id = b.citizen_id',
+        facts: {
+          'event.date': 'b.event_date',
+          'event.degree': `(b.data->>'degree')::float8`,
+          'event.review_on': `coalesce(b.data->>'reviewOn', b.data->>'review_on')::date`,
+          'person.birth_date': 'p.birth_date',
+          'person.alive': alive('p'),
+          'beneficiary.known': 'true',
+        },
+      };
+    case 'employment_end':
+      return {
+        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, ee.occurred_on as event_date, ee.data
+                 from citizens c join districts d on d.district_code = c.district_code
+                 join lateral (select e.occurred_on, e.data from life_events e where e.citizen_id = c.citizen_id and e.type = 'employment_end'
+                                and e.occurred_on <= {today} order by e.occurred_on desc, e.event_id desc limit 1) ee on true`,
+        joins: `join citizens p on p.citizen_id = b.citizen_id ${insurance}`,
+        facts: {
+          'event.date': 'b.event_date',
+          'event.reason': `case b.data->>'reason' when 'staff_reduction' then 'staff_cut' when 'contract_expired' then 'fixed_term_end' else b.data->>'reason' end`,
+          'event.average_wage': `coalesce(b.data->>'averageWageAzn', b.data->>'wage_azn')::float8`,
+          'person.birth_date': 'p.birth_date',
+          'person.alive': alive('p'),
+          'person.insurance_months': `(ins.data->>'months')::float8`,
+          'person.dependent_children': childrenOf,
+          'beneficiary.known': 'true',
+        },
+      };
+  }
+}
+
+/** The subject kinds that provide each fact, checked against FACTS at load (see loader.ts). */
+export function factsProvided(subject: Subject): FactName[] {
+  return Object.keys(source(subject).facts) as FactName[];
+}
+
+/**
+ * The facts query for a subject kind: columns subject_key, citizen_id (beneficiary), about_id,
+ * region_code, eval_date, and one column per fact. `evaluateAt` chooses the evaluation date
+ * (the event's or `today`); rows are limited to evaluation dates in [from, to).
+ */
+export function factsQuery(b: Binder, opts: { subject: Subject; evaluateAt: 'event' | 'today'; today: string; from: string; to?: string; filter?: SubjectFilter }): string {
+  const s = source(opts.subject);
+  const today = b.bind(opts.today, 'date');
+  const evalDate = opts.evaluateAt === 'event' ? `coalesce(x.event_date, ${today})` : today;
+  const where = [`${evalDate} >= ${b.bind(opts.from, 'date')}`];
+  if (opts.to) where.push(`${evalDate} < ${b.bind(opts.to, 'date')}`);
+  if (opts.filter?.beneficiaryIds) where.push(`x.citizen_id = any(${b.bind(opts.filter.beneficiaryIds, 'bigint[]')})`);
+  if (opts.filter?.aboutCitizenIds) {
+    const ids = b.bind(opts.filter.aboutCitizenIds, 'bigint[]');
+    where.push(opts.subject === 'household'
+      ? `x.about_id in (select household_id from household_members where citizen_id = any(${ids}))`
+      : `x.about_id = any(${ids})`);
+  }
+  const facts = Object.entries(s.facts).map(([f, expr]) => `(${expr})::${SQL_TYPE[FACTS[f as FactName].type]} as ${factColumn(f as FactName)}`);
+  return `select b.subject_key, b.citizen_id, b.about_id, b.region_code, b.eval_date, ${facts.join(', ')}
+    from (select x.*, ${evalDate} as eval_date from (${s.base.replaceAll('{today}', today)}) x where ${where.join(' and ')}) b ${s.joins.replaceAll('{today}', today)}`;
+}
