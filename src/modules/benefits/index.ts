@@ -2,5 +2,5 @@
 export { benefitsRoutes, registerBenefitsRoutes } from './routes.ts';
 export {
   getRuleBook, sweep, applyRule, handleLifeEvent, explain, simulate, listRules, evaluateWithTrace, loadFacts, todayOf,
-  benefitsOutboxHandlers, startBenefitsDispatcher, type SweepResult,
+  benefitsOutboxHandlers, startBenefitsDispatcher, listCurrentBenefits, type SweepResult,
 } from './service.ts';

@@ -114,6 +114,20 @@ export async function listMine(ctx: AppContext, actor: Actor) {
   };
 }
 
+/**
+ * A citizen's current benefits in short — active assignments and offers awaiting consent — for
+ * other modules (the window operator sees them when a ticket is called). The caller audits.
+ */
+export async function listCurrentBenefits(db: Db, citizenId: number, locale: Locale) {
+  const rb = await getRuleBook();
+  const { offers, assignments } = await repo.listCitizenDecisions(db, citizenId);
+  const name = (id: string) => (rb.byId.get(id) ? pick(rb.byId.get(id)!.name, locale) : id);
+  return [
+    ...assignments.filter((a) => a.status === 'active').map((a) => ({ kind: 'assignment' as const, benefit: a.benefit_id, name: name(a.benefit_id), amountAzn: a.amount_azn, periodFrom: a.period_from, periodTo: a.period_to })),
+    ...offers.filter((o) => o.status === 'pending').map((o) => ({ kind: 'offer' as const, benefit: o.benefit_id, name: name(o.benefit_id), amountAzn: o.amount_azn, periodFrom: o.period_from, periodTo: o.period_to })),
+  ];
+}
+
 /** The citizen confirms an offer in one step; it becomes an assignment. */
 export async function consentToOffer(ctx: AppContext, actor: Actor, offerId: number) {
   if (actor.citizenId == null) throw notFound('citizen record for this user');

@@ -163,10 +163,15 @@ describe('tickets', () => {
     const r = await t.as(op, 'POST', `/api/queue/centers/${CENTER}/tickets`, { serviceCode: SVC.ref, citizenId: c.citizen_id });
     assert.equal(r.statusCode, 201, r.body);
     assert.equal(body<Issued>(r).ticket.priority, 'normal');
-    const called = body<{ ticket: { id: number; citizenId: number }; citizen: { id: number; fin: string }; openApplications: unknown[] }>(await callNext(10));
+    await t.ctx.db.insertInto('benefit_assignments').values({
+      citizen_id: c.citizen_id, benefit_id: 'disability_allowance', subject_key: String(c.citizen_id), rule_version: 1, payment: 'monthly',
+      amount_azn: 250, period_from: '2026-01-01', eval_date: '2026-01-01', parameters: JSON.stringify({}),
+    }).execute();
+    const called = body<{ ticket: { id: number; citizenId: number }; citizen: { id: number; fin: string }; openApplications: unknown[]; benefits: { kind: string; benefit: string; amountAzn: number }[] }>(await callNext(10));
     assert.equal(called.ticket.citizenId, c.citizen_id);
     assert.equal(called.citizen.fin, c.fin);
     assert.deepEqual(called.openApplications, []);
+    assert.deepEqual(called.benefits.map((b) => [b.kind, b.benefit, b.amountAzn]), [['assignment', 'disability_allowance', 250]]);
     const audit = await t.ctx.db.selectFrom('audit_log').selectAll().where('citizen_id', '=', c.citizen_id).where('action', '=', 'queue.call').execute();
     assert.equal(audit.length, 1);
     await act(called.ticket.id, 'serve');

@@ -9,6 +9,7 @@ import { findStoredResponse, isUniqueViolation, requestHash } from '../../platfo
 import { getCitizenSummaries } from '../registry/index.ts';
 import { listOpenApplications } from '../cases/index.ts';
 import { findCitizenIdByFin } from '../registry/index.ts';
+import { listCurrentBenefits } from '../benefits/index.ts';
 import * as repo from './repository.ts';
 import type { TicketRow } from './repository.ts';
 import type {
@@ -247,12 +248,12 @@ async function citizenContext(ctx: AppContext, actor: Actor, t: TicketRow) {
   const citizenId = t.citizen_id;
   return ctx.db.transaction().execute(async (trx) => {
     const summary = (await getCitizenSummaries(trx, [citizenId])).get(citizenId) ?? null;
-    const openApplications = await listOpenApplications(trx, citizenId);
+    const [openApplications, benefits] = await Promise.all([listOpenApplications(trx, citizenId), listCurrentBenefits(trx, citizenId, actor.locale)]);
     await recordAudit(trx, actor, { action: 'queue.call', citizenId, resource: `queue/tickets/${t.ticket_id}`, purpose: 'serve the citizen at the window' });
     return {
       citizen: summary,
       openApplications,
-      benefits: [],
+      benefits,
     };
   });
 }
