@@ -10,6 +10,7 @@ import { createUser } from '../modules/identity/index.ts';
 import { importCitizens } from '../modules/registry/import.ts';
 import { generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
 import { createProgress, formatBytes } from './progress.ts';
+import { withContext } from './context.ts';
 import { printDemoLogins, readDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
 import { registerQueueCommands } from './queue.ts';
 import { registerRulesCommands } from './rules.ts';
@@ -29,16 +30,6 @@ function config(overrides: Partial<Config> = {}): Config {
   return loadConfig(process.env, overrides);
 }
 
-async function withDatabase<T>(fn: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>, overrides: Partial<Config> = {}): Promise<T> {
-  const cfg = config(overrides);
-  const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-  const database = await prepareDatabase(cfg, logger);
-  try {
-    return await fn(await createContext(cfg, database, logger));
-  } finally {
-    await database.close();
-  }
-}
 
 /** Seeds the demo population and users on an empty database. */
 async function seedIfEmpty(ctx: Awaited<ReturnType<typeof createContext>>, citizens: number, seed: number, log: (s: string) => void) {
@@ -112,7 +103,7 @@ program.command('start')
 program.command('migrate')
   .description('Apply pending database migrations and load the reference data files')
   .action(async () => {
-    await withDatabase(async (ctx) => process.stdout.write(`database ready (${ctx.database.kind})\n`));
+    await withContext(async (ctx) => process.stdout.write(`database ready (${ctx.database.kind})\n`));
   });
 
 program.command('seed')
@@ -120,7 +111,7 @@ program.command('seed')
   .option('--citizens <n>', 'population size', positiveInt, 2000)
   .option('--seed <s>', 'random seed (same seed, same people)', positiveInt, 42)
   .action(async (opts: { citizens: number; seed: number }) => {
-    await withDatabase(async (ctx) => {
+    await withContext(async (ctx) => {
       const logins = await seedIfEmpty(ctx, opts.citizens, opts.seed, (s) => process.stdout.write(`${s}\n`));
       const all = logins ?? (await readDemoLogins(ctx.config.dataDir));
       if (all) printDemoLogins(all, `Seeded. Start with \`npm start\` and sign in at ${ctx.config.publicUrl}`);
@@ -135,7 +126,7 @@ importCmd.command('citizens <file>')
   .action(async (file: string, opts: { skipInvalid: boolean }) => {
     if (!existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
     const size = statSync(file).size;
-    await withDatabase(async (ctx) => {
+    await withContext(async (ctx) => {
       const bar = createProgress({ label: 'Importing citizens', total: size, unit: 'bytes', formatValue: formatBytes });
       const report = await importCitizens(ctx.database, createReadStream(file), { skipInvalid: opts.skipInvalid, locale: 'en', onProgress: (p) => bar.update(p.bytes) });
       bar.stop();
@@ -160,7 +151,7 @@ program.command('generate')
       process.stdout.write(`wrote ${path.join(opts.out, 'citizens.csv')}\n`);
       return;
     }
-    await withDatabase(async (ctx) => {
+    await withContext(async (ctx) => {
       const r = await generatePopulation(ctx.database, { citizens: opts.citizens, seed: opts.seed, onProgress: (p) => bar.update(p.citizens) });
       bar.stop();
       process.stdout.write(`${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s\n`);
@@ -169,7 +160,7 @@ program.command('generate')
 
 const users = program.command('users').description('Manage users');
 users.command('list').description('List users and their roles').action(async () => {
-  await withDatabase(async (ctx) => {
+  await withContext(async (ctx) => {
     const rows = await ctx.db.selectFrom('users').select(['username', 'roles', 'disabled', 'center_code']).orderBy('username').execute();
     for (const r of rows) process.stdout.write(`${r.username.padEnd(24)} ${r.roles.join(',').padEnd(30)} ${r.center_code ?? ''}${r.disabled ? ' (disabled)' : ''}\n`);
   });
@@ -184,7 +175,7 @@ users.command('create <username>')
     const bad = roles.filter((r) => !ROLES.includes(r));
     if (bad.length > 0) throw new InvalidArgumentError(`unknown role(s): ${bad.join(', ')}`);
     const password = process.env.DOST_PASSWORD ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
-    await withDatabase(async (ctx) => {
+    await withContext(async (ctx) => {
       await createUser(ctx, { username, displayName: opts.name ?? username, password, roles, centerCode: opts.center ?? null });
       process.stdout.write(`created ${username}${process.env.DOST_PASSWORD ? '' : ` with password ${password}`}\n`);
     });

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { createApp, createContext, prepareDatabase } from '../app.ts';
-import { loadConfig } from '../platform/config.ts';
-import { createLogger } from '../platform/logger.ts';
+import { createApp } from '../app.ts';
+import { withContext } from './context.ts';
 import { createUser } from '../modules/identity/index.ts';
 import { planDay, replayDay, type QueueDriver } from '../modules/queue/simulate.ts';
 
@@ -27,72 +26,69 @@ export interface SimulateOptions {
 export async function simulateQueueDay(opts: SimulateOptions) {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
   if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.day)) throw new InvalidArgumentError('--day must be YYYY-MM-DD');
-  const cfg = loadConfig(process.env, {});
-  const logger = createLogger('warn');
-  const database = await prepareDatabase(cfg, logger);
   let clock = new Date(`${opts.day}T08:50:00+04:00`);
-  const ctx = await createContext(cfg, database, logger, () => clock);
-  const app = await createApp(ctx);
-  const started = performance.now();
-  try {
-    const center = await ctx.db.selectFrom('centers').select(['center_code', 'status', 'windows', 'capacity_per_day']).where('center_code', '=', opts.center).executeTakeFirst();
-    if (!center) throw new InvalidArgumentError(`unknown center ${opts.center}`);
-    if (center.status !== 'open') throw new InvalidArgumentError(`center ${opts.center} is ${center.status}`);
-    if (!ctx.calendar.isWorkingDay(opts.day)) throw new InvalidArgumentError(`${opts.day} is not a working day`);
-    const existing = await ctx.db.selectFrom('queue_tickets').select('ticket_id').where('center_code', '=', opts.center).where('service_date', '=', opts.day).limit(1).executeTakeFirst();
-    if (existing) throw new InvalidArgumentError(`${opts.center} already has tickets on ${opts.day}; pick another day`);
-    const citizens = Math.min(MAX_CITIZENS, opts.citizens ?? center.capacity_per_day ?? 450);
-    const windows = Math.min(center.windows, opts.windows ?? Math.max(2, Math.ceil(citizens / 45)));
+  return withContext(async (ctx) => {
+    const app = await createApp(ctx);
+    const started = performance.now();
+    try {
+      const center = await ctx.db.selectFrom('centers').select(['center_code', 'status', 'windows', 'capacity_per_day']).where('center_code', '=', opts.center).executeTakeFirst();
+      if (!center) throw new InvalidArgumentError(`unknown center ${opts.center}`);
+      if (center.status !== 'open') throw new InvalidArgumentError(`center ${opts.center} is ${center.status}`);
+      if (!ctx.calendar.isWorkingDay(opts.day)) throw new InvalidArgumentError(`${opts.day} is not a working day`);
+      const existing = await ctx.db.selectFrom('queue_tickets').select('ticket_id').where('center_code', '=', opts.center).where('service_date', '=', opts.day).limit(1).executeTakeFirst();
+      if (existing) throw new InvalidArgumentError(`${opts.center} already has tickets on ${opts.day}; pick another day`);
+      const citizens = Math.min(MAX_CITIZENS, opts.citizens ?? center.capacity_per_day ?? 450);
+      const windows = Math.min(center.windows, opts.windows ?? Math.max(2, Math.ceil(citizens / 45)));
 
-    const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const username = `queue-sim-${Date.now().toString(36)}`;
-    const password = randomBytes(18).toString('base64url');
-    await createUser(ctx, { username, displayName: 'Queue simulation', password, roles: ['center_manager', 'operator'], centerCode: opts.center });
-    const call = async <T>(method: string, path: string, body?: unknown, token?: string): Promise<T> => {
-      const res = await fetch(`${base}${path}`, {
-        method, headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
-    const { token } = await call<{ token: string }>('POST', '/api/auth/token', { username, password });
-    const services = await call<{ serviceCode: string; counterMinutes: number }[]>('GET', `/api/queue/centers/${opts.center}/services`);
-    // The most asked-for services first (pensions, TSA, disability, references…): the plan's mix is Zipf-like over this order.
-    const mix = services.slice(0, 12).map((s) => ({ code: s.serviceCode, counterMinutes: s.counterMinutes }));
-    const all = await call<{ windowNo: number }[]>('GET', `/api/queue/centers/${opts.center}/windows`, undefined, token);
-    for (const w of all) {
-      await call('PATCH', `/api/queue/centers/${opts.center}/windows/${w.windowNo}`, { isOpen: w.windowNo <= windows, skills: services.map((s) => s.serviceCode) }, token);
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      const username = `queue-sim-${Date.now().toString(36)}`;
+      const password = randomBytes(18).toString('base64url');
+      await createUser(ctx, { username, displayName: 'Queue simulation', password, roles: ['center_manager', 'operator'], centerCode: opts.center });
+      const call = async <T>(method: string, path: string, body?: unknown, token?: string): Promise<T> => {
+        const res = await fetch(`${base}${path}`, {
+          method, headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+        return (await res.json()) as T;
+      };
+      const { token } = await call<{ token: string }>('POST', '/api/auth/token', { username, password });
+      const services = await call<{ serviceCode: string; counterMinutes: number }[]>('GET', `/api/queue/centers/${opts.center}/services`);
+      // The most asked-for services first (pensions, TSA, disability, references…): the plan's mix is Zipf-like over this order.
+      const mix = services.slice(0, 12).map((s) => ({ code: s.serviceCode, counterMinutes: s.counterMinutes }));
+      const all = await call<{ windowNo: number }[]>('GET', `/api/queue/centers/${opts.center}/windows`, undefined, token);
+      for (const w of all) {
+        await call('PATCH', `/api/queue/centers/${opts.center}/windows/${w.windowNo}`, { isOpen: w.windowNo <= windows, skills: services.map((s) => s.serviceCode) }, token);
+      }
+      log(`Simulating ${opts.day} at ${opts.center}: ${citizens} citizens, ${windows} open windows, seed ${opts.seed}, API at ${base}`);
+
+      const plan = planDay({ date: opts.day, seed: opts.seed, citizens, windows, services: mix });
+      const driver: QueueDriver = {
+        setClock: (at) => { clock = at; },
+        issue: async (a) => {
+          const r = await call<{ ticket: { id: number }; estimatedWaitMinutes: number | null }>('POST', `/api/queue/centers/${opts.center}/tickets`, { serviceCode: a.serviceCode, priority: a.priority }, token);
+          return { id: r.ticket.id, estimatedWaitMinutes: r.estimatedWaitMinutes };
+        },
+        callNext: async (w) => (await call<{ ticket: { id: number } | null }>('POST', `/api/queue/centers/${opts.center}/windows/${w}/call-next`, undefined, token)).ticket,
+        serve: async (id) => { await call('POST', `/api/queue/tickets/${id}/serve`, {}, token); },
+        finish: async (id) => { await call('POST', `/api/queue/tickets/${id}/finish`, {}, token); },
+        noShow: async (id) => { await call('POST', `/api/queue/tickets/${id}/no-show`, {}, token); },
+      };
+      const result = await replayDay(plan, driver, { maxEvents: MAX_CITIZENS * 4 });
+      const report = await call<{ total: Record<string, number | null> }>('GET', `/api/queue/centers/${opts.center}/report?date=${opts.day}`, undefined, token);
+      const err = result.tickets.filter((x) => x.calledAt !== null && x.estimatedWaitMinutes !== null)
+        .map((x) => Math.abs((x.calledAt! - x.issuedAt) / 60_000 - x.estimatedWaitMinutes!));
+      const mae = err.length ? err.reduce((a, b) => a + b, 0) / err.length : 0;
+      const t = report.total;
+      log(`  issued ${t.issued}, served ${t.served}, no-shows ${t.noShows}`);
+      log(`  wait: mean ${t.avgWaitMinutes} min, p90 ${t.p90WaitMinutes} min; service: mean ${t.avgServiceMinutes} min, p90 ${t.p90ServiceMinutes} min`);
+      log(`  wait estimate at issue: mean absolute error ${mae.toFixed(1)} min`);
+      log(`  ${Math.round(performance.now() - started)} ms wall time`);
+      return { result, report };
+    } finally {
+      await app.close();
     }
-    log(`Simulating ${opts.day} at ${opts.center}: ${citizens} citizens, ${windows} open windows, seed ${opts.seed}, API at ${base}`);
-
-    const plan = planDay({ date: opts.day, seed: opts.seed, citizens, windows, services: mix });
-    const driver: QueueDriver = {
-      setClock: (at) => { clock = at; },
-      issue: async (a) => {
-        const r = await call<{ ticket: { id: number }; estimatedWaitMinutes: number | null }>('POST', `/api/queue/centers/${opts.center}/tickets`, { serviceCode: a.serviceCode, priority: a.priority }, token);
-        return { id: r.ticket.id, estimatedWaitMinutes: r.estimatedWaitMinutes };
-      },
-      callNext: async (w) => (await call<{ ticket: { id: number } | null }>('POST', `/api/queue/centers/${opts.center}/windows/${w}/call-next`, undefined, token)).ticket,
-      serve: async (id) => { await call('POST', `/api/queue/tickets/${id}/serve`, {}, token); },
-      finish: async (id) => { await call('POST', `/api/queue/tickets/${id}/finish`, {}, token); },
-      noShow: async (id) => { await call('POST', `/api/queue/tickets/${id}/no-show`, {}, token); },
-    };
-    const result = await replayDay(plan, driver, { maxEvents: MAX_CITIZENS * 4 });
-    const report = await call<{ total: Record<string, number | null> }>('GET', `/api/queue/centers/${opts.center}/report?date=${opts.day}`, undefined, token);
-    const err = result.tickets.filter((x) => x.calledAt !== null && x.estimatedWaitMinutes !== null)
-      .map((x) => Math.abs((x.calledAt! - x.issuedAt) / 60_000 - x.estimatedWaitMinutes!));
-    const mae = err.length ? err.reduce((a, b) => a + b, 0) / err.length : 0;
-    const t = report.total;
-    log(`  issued ${t.issued}, served ${t.served}, no-shows ${t.noShows}`);
-    log(`  wait: mean ${t.avgWaitMinutes} min, p90 ${t.p90WaitMinutes} min; service: mean ${t.avgServiceMinutes} min, p90 ${t.p90ServiceMinutes} min`);
-    log(`  wait estimate at issue: mean absolute error ${mae.toFixed(1)} min`);
-    log(`  ${Math.round(performance.now() - started)} ms wall time`);
-    return { result, report };
-  } finally {
-    await app.close();
-    await database.close();
-  }
+  }, { now: () => clock });
 }
 
 const positiveInt = (v: string) => {

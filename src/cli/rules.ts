@@ -1,11 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createContext, prepareDatabase } from '../app.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { loadConfig } from '../platform/config.ts';
-import type { Actor, AppContext } from '../platform/context.ts';
-import { createLogger } from '../platform/logger.ts';
+import type { Actor } from '../platform/context.ts';
 import { evaluateWithTrace, getRuleBook, simulate, sweep, todayOf } from '../modules/benefits/index.ts';
 import { RulesLoadError, ruleParams } from '../rules/index.ts';
+import { withContext } from './context.ts';
 import { createProgress } from './progress.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -18,16 +16,6 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 /** The CLI acts as a system user: audited as such. */
 const SYSTEM: Actor = { userId: '00000000-0000-0000-0000-000000000000', username: 'cli', displayName: 'dost CLI', roles: ['admin'], citizenId: null, centerCode: null, locale: 'en' };
 
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const cfg = loadConfig(process.env, {});
-  const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-  const database = await prepareDatabase(cfg, logger);
-  try {
-    return await fn(await createContext(cfg, database, logger));
-  } finally {
-    await database.close();
-  }
-}
 
 /** Runs an action; a broken rule or parameter file is reported with its file, path and problem (exit 2). */
 const guarded = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => async (...args: A) => {
