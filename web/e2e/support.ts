@@ -3,6 +3,7 @@
  * `npm run build:web` first), a headless Chromium, sign-in and API helpers.
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startTestServer } from '../../src/test/server.ts';
 import { sampleAnswers } from '../../src/modules/cases/index.ts';
@@ -187,4 +188,21 @@ export async function visible(locator: Locator, what?: string): Promise<Locator>
 /** The table row that contains `text`. */
 export function row(scope: Page | Locator, text: string): Locator {
   return scope.getByRole('row').filter({ hasText: text });
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+/**
+ * Runs axe-core on the page against WCAG 2.1 A and AA and fails on any serious or critical
+ * violation, naming the rule and the first elements at fault.
+ */
+export async function assertAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
 }

@@ -18,11 +18,21 @@ function navFor(user: User | null, t: (k: string) => string): NavItem[] {
   const items: NavItem[] = [
     { to: '/services', label: t('nav.services') },
     { to: '/my/applications', label: t('nav.myApplications'), roles: ['citizen'] },
+    { to: '/my/benefits', label: t('nav.myBenefits'), roles: ['citizen'] },
+    { to: '/queue/book', label: t('nav.book'), roles: ['citizen'] },
+    { to: '/queue/console', label: t('nav.console'), roles: ['operator'] },
+    { to: '/queue/volunteer', label: t('nav.volunteer'), roles: ['operator'] },
+    { to: '/queue/hall', label: t('nav.hall'), roles: ['center_manager'] },
+    { to: '/queue/report', label: t('nav.report'), roles: ['center_manager', 'analyst'] },
+    { to: '/benefits/why', label: t('nav.why'), roles: ['officer', 'call_center_agent'] },
+    { to: '/rules', label: t('nav.rules'), roles: ['officer', 'analyst', 'admin'], end: true },
+    { to: '/rules/simulate', label: t('nav.simulate'), roles: ['analyst', 'admin'] },
     { to: '/operator', label: t('nav.operator'), roles: ['operator', 'call_center_agent'], end: true },
     { to: '/officer', label: t('nav.inbox'), roles: ['officer', 'center_manager', 'admin'], end: true },
     { to: '/admin/users', label: t('nav.users'), roles: ['admin'] },
     { to: '/admin/audit', label: t('nav.audit'), roles: ['admin'] },
     { to: '/admin/import', label: t('nav.import'), roles: ['admin'] },
+    { to: '/queue/wait-times', label: t('nav.waitTimes') },
   ];
   return items.filter((i) => !i.roles || hasRole(user, ...i.roles));
 }
