@@ -233,7 +233,8 @@ class Step implements TraceStep {
   get explanation(): L {
     return (this.rendered ??= fill(this.template, this.result === null
       ? { missing: this.missing }
-      : { ...this.facts, ...Object.fromEntries(this.parameters.map((p) => [p.name, p.value])) }));
+      // A text may mention any fact of the subject (e.g. the event date), not only those the condition tests.
+      : { ...(this.all as Record<string, Value>), ...this.facts, ...Object.fromEntries(this.parameters.map((p) => [p.name, p.value])) }));
   }
   toJSON() {
     return { condition: this.condition, result: this.result, facts: this.facts, parameters: this.parameters, legal: this.legal, explanation: this.explanation };

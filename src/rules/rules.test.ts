@@ -205,3 +205,13 @@ describe('loading: a broken rule or parameter file fails with the file, the path
     }
   });
 });
+
+test('explanations fill every placeholder from the facts and parameters', () => {
+  const birth: Facts = { 'beneficiary.known': true, 'event.stillbirth': false, 'event.date': '2026-02-10' };
+  const ev = evaluateRule(childbirthAllowance, birth, rb.params, '2026-11-01');
+  assert.ok(ev.trace.length > 0);
+  for (const step of ev.trace) {
+    for (const text of Object.values(step.explanation)) assert.doesNotMatch(text, /\{[a-z_.]+\}/, `${step.condition}: ${text}`);
+  }
+  assert.ok(ev.trace.some((s) => s.explanation.en.includes('2026-02-10')), 'the birth date appears in the explanation');
+});
