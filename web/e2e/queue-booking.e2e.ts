@@ -37,6 +37,20 @@ test('a citizen books a visit at the nearest center, gets a code, moves it and c
   assert.match(code, /^[A-Z0-9]{8}$/);
   await visible(page.getByTestId('starts-at').getByText('10:30'));
 
+  // The booking page lists the citizen's own appointments, with a link to cancel or move.
+  await page.goto('/queue/book');
+  const mine = page.getByRole('region', { name: 'Your appointments' });
+  const upcoming = mine.getByTestId('my-upcoming');
+  const booked = upcoming.getByRole('row').filter({ hasText: code });
+  await visible(booked);
+  await visible(booked.getByText('Baku DOST Center No. 1'));
+  await visible(booked.getByText(PENSION_CERT.name));
+  await visible(booked.getByText('10:30'));
+  await visible(booked.getByText('Booked', { exact: true }));
+  await booked.getByRole('link', { name: `Cancel or move appointment ${code}` }).click();
+  await visible(page.getByRole('heading', { name: 'Appointment', level: 1 }));
+  assert.equal(new URL(page.url()).pathname, `/queue/appointments/${code}`);
+
   // Move to 11:40 the same day: the code stays.
   await page.getByRole('button', { name: 'Move' }).click();
   const move = page.getByRole('region', { name: 'Choose a new time' });
@@ -49,6 +63,11 @@ test('a citizen books a visit at the nearest center, gets a code, moves it and c
   await visible(page.getByText('Cancelled', { exact: true }));
   assert.equal(await page.getByRole('button', { name: 'Move' }).count(), 0);
   assert.equal(await page.getByRole('button', { name: 'Cancel appointment' }).count(), 0);
+
+  // Back on the booking page it is no longer upcoming but listed as cancelled.
+  await page.goto('/queue/book');
+  await visible(page.getByTestId('my-recent').getByRole('row').filter({ hasText: code }).getByText('Cancelled', { exact: true }));
+  assert.equal(await page.getByTestId('my-upcoming').getByRole('row').filter({ hasText: code }).count(), 0);
 
   // The code shows the cancelled appointment to anyone who has it.
   const res = await fetch(`${h.srv.url}/api/queue/appointments/${code}`);

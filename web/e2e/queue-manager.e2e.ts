@@ -81,5 +81,8 @@ test('the daily report shows served tickets, waits, no-shows and satisfaction, p
   await visible(total.getByRole('columnheader', { name: 'P90 wait, min' }));
   await visible(total.getByRole('cell', { name: '100.0 %' }), 'satisfaction');
   await visible(row(page.getByRole('region', { name: 'By service' }), PENSION_CERT.code));
-  await visible(page.getByRole('region', { name: 'By operator' }).getByRole('row').nth(1));
+  // Operators by name, not by id.
+  const { display_name: operatorName } = await h.srv.app.ctx.db.selectFrom('users').select('display_name')
+    .where('username', '=', h.srv.logins.operator.username).executeTakeFirstOrThrow();
+  await visible(page.getByRole('region', { name: 'By operator' }).getByRole('cell', { name: operatorName, exact: true }));
 });

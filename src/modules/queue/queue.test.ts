@@ -242,6 +242,8 @@ describe('hall, board, wait times, surveys and the daily report', () => {
     const dup = await t.as(manager, 'PUT', `/api/queue/centers/${CENTER}/roster/2026-11-24`, { entries: [{ windowNo: 1, userId: user.user_id }, { windowNo: 2, userId: user.user_id }] });
     assert.equal(dup.statusCode, 409);
     assert.deepEqual(body<{ entries: unknown[] }>(await t.as(op, 'GET', `/api/queue/centers/${CENTER}/roster/2026-11-24`)).entries, [{ windowNo: 1, userId: user.user_id }]);
+    // Cleared again: with a roster for the day only rostered operators may call (see front-office.test.ts).
+    assert.equal((await t.as(manager, 'PUT', `/api/queue/centers/${CENTER}/roster/2026-11-24`, { entries: [] })).statusCode, 200);
   });
 });
 

@@ -269,3 +269,67 @@ export async function satisfactionByCenter(db: Db, from: Date, to: Date) {
      group by center_code order by center_code`.execute(db);
   return r.rows;
 }
+
+// ---- rosters ----
+
+/** The roster of a center on a day: whether there is one at all, and the operator's window(s) on it. */
+export async function rosterFor(db: Db, centerCode: string, date: string, userId: string) {
+  const r = await sql<{ rostered: boolean; window_no: number | null }>`
+    select exists (select 1 from queue_rosters where center_code = ${centerCode} and work_date = ${date}) as rostered,
+           (select window_no from queue_rosters where center_code = ${centerCode} and work_date = ${date} and user_id = ${userId}) as window_no`.execute(db);
+  return r.rows[0]!;
+}
+
+// ---- appointment no-shows ----
+
+/**
+ * Marks as no-shows the booked appointments of a center whose slot ended more than `graceMinutes`
+ * before `now` without a check-in, and frees their slot's unit. Idempotent: only 'booked' rows
+ * change, each once. Returns how many were marked.
+ */
+export async function markAppointmentNoShows(db: Db, centerCode: string, now: Date, graceMinutes: number) {
+  const r = await sql<{ n: number }>`
+    with gone as (
+      update queue_appointments a set status = 'no_show', updated_at = ${now}
+        from queue_slots s
+       where a.center_code = ${centerCode} and a.status = 'booked' and a.starts_at < ${now}
+         and s.center_code = a.center_code and s.service_code = a.service_code and s.starts_at = a.starts_at
+         and s.starts_at + make_interval(mins => s.minutes + ${graceMinutes}) < ${now}
+      returning a.center_code, a.service_code, a.starts_at
+    ), freed as (
+      update queue_slots s set booked = s.booked - g.n
+        from (select center_code, service_code, starts_at, count(*)::int as n from gone group by 1, 2, 3) g
+       where s.center_code = g.center_code and s.service_code = g.service_code and s.starts_at = g.starts_at
+      returning 1
+    )
+    select (select count(*) from gone)::int as n`.execute(db);
+  return r.rows[0]!.n;
+}
+
+/** Appointment no-shows of a center on a day (Baku time), per service. */
+export async function appointmentNoShows(db: Db, centerCode: string, date: string) {
+  const r = await sql<{ service_code: string; n: number }>`
+    select service_code, count(*)::int as n from queue_appointments
+     where center_code = ${centerCode} and status = 'no_show'
+       and starts_at >= ${`${date}T00:00:00+04:00`}::timestamptz and starts_at < ${`${date}T00:00:00+04:00`}::timestamptz + interval '1 day'
+     group by service_code`.execute(db);
+  return r.rows;
+}
+
+/** Display names of users. */
+export async function userNames(db: Db, userIds: string[]) {
+  if (userIds.length === 0) return new Map<string, string>();
+  const rows = await db.selectFrom('users').select(['user_id', 'display_name']).where('user_id', 'in', userIds).execute();
+  return new Map(rows.map((r) => [r.user_id, r.display_name]));
+}
+
+/** A citizen's appointments starting after `from`, soonest first, with center and service names. */
+export async function citizenAppointments(db: Db, citizenId: number, from: Date, limit: number) {
+  return db.selectFrom('queue_appointments as a')
+    .innerJoin('centers as c', 'c.center_code', 'a.center_code')
+    .innerJoin('services as s', 's.service_code', 'a.service_code')
+    .select(['a.confirmation_code', 'a.center_code', 'a.service_code', 'a.starts_at', 'a.status', 'a.citizen_id', 'a.created_at',
+      'c.name_az as center_az', 'c.name_ru as center_ru', 'c.name_en as center_en', 's.name_az as service_az', 's.name_ru as service_ru', 's.name_en as service_en'])
+    .where('a.citizen_id', '=', citizenId).where('a.starts_at', '>=', from)
+    .orderBy('a.starts_at').limit(limit).execute();
+}

@@ -6,7 +6,7 @@ import { ErrorBody } from '../../platform/http/schemas.ts';
 import { QueueEventHub } from './events.ts';
 import {
   AppointmentOut, BoardOut, BookBody, CallNextOut, CenterParams, CenterServiceOut, CheckInBody, ConfirmationParams, DailyReportOut,
-  EventsQuery, HallOut, IssueTicketBody, IssuedTicketOut, KioskTicketBody, MoveBody, ReportQuery, RosterBody, RosterOut, RosterParams,
+  EventsQuery, HallOut, MyAppointmentsOut, IssueTicketBody, IssuedTicketOut, KioskTicketBody, MoveBody, ReportQuery, RosterBody, RosterOut, RosterParams,
   SatisfactionOut, SatisfactionQuery, ServeBody, SlotsOut, SlotsQuery, SurveyAnswerBody, SurveyOut, SurveyQuestion, SurveyQuestionsBody,
   TicketOut, TicketParams, TokenParams, TransferBody, UpdateWindowBody, WaitTimeOut, WindowOut, WindowParams,
 } from './schema.ts';
@@ -104,6 +104,11 @@ export function queueRoutes(app: App, ctx: AppContext): void {
     if (r.replayed) void reply.header('idempotent-replayed', 'true');
     return reply.status(201).send(r.body);
   });
+
+  app.get('/api/queue/appointments/mine', {
+    config: { auth: ['citizen'] },
+    schema: { tags, summary: 'The signed-in citizen\'s own appointments: upcoming and recent, with center, service, time, status and code', response: { 200: MyAppointmentsOut, '4xx': ErrorBody } },
+  }, async (req) => service.listMyAppointments(ctx, requireActor(req)));
 
   app.get('/api/queue/appointments/:confirmation', {
     config: { auth: 'public', rateLimit: CODE_LIMIT },

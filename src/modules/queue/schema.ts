@@ -102,7 +102,10 @@ export const CenterServiceOut = Type.Object({
 });
 
 export const HallOut = Type.Object({
-  centerCode: Str, serviceDate: Str, waiting: Int, called: Int, serving: Int, done: Int, noShow: Int,
+  centerCode: Str, serviceDate: Str,
+  /** The newest event of the center when the hall was read: follow /events from here. */
+  lastEventId: Int,
+  waiting: Int, called: Int, serving: Int, done: Int, noShow: Int,
   longestWaitMinutes: Int, windowsOpen: Int, windowsTotal: Int,
   waitingByLetter: Type.Record(Type.String(), Type.Integer()),
   windows: Type.Array(WindowOut),
@@ -119,7 +122,7 @@ export const DailyReportOut = Type.Object({
   centerCode: Str, date: Str,
   total: Type.Object(Figures),
   byService: Type.Array(Type.Object({ serviceCode: Str, ...Figures })),
-  byOperator: Type.Array(Type.Object({ operatorUserId: Str, ...Figures })),
+  byOperator: Type.Array(Type.Object({ operatorUserId: Str, operatorName: Nullable(Str), ...Figures })),
 });
 export const ReportQuery = Type.Object({ date: Type.Optional(IsoDate) }, { additionalProperties: false });
 
@@ -170,6 +173,17 @@ export const AppointmentOut = Type.Object({
   confirmation: Str, centerCode: Str, serviceCode: Str, startsAt: Str, status: Str, citizenId: Nullable(Int), createdAt: Str,
 });
 export type AppointmentOut = Static<typeof AppointmentOut>;
+
+/** A citizen's own appointment, with the names of its center and service. */
+export const MyAppointmentOut = Type.Object({
+  confirmation: Str, centerCode: Str, centerName: L, serviceCode: Str, serviceName: L, startsAt: Str, status: Str, createdAt: Str,
+});
+export const MyAppointmentsOut = Type.Object({
+  /** Booked and not yet past: soonest first. */
+  upcoming: Type.Array(MyAppointmentOut),
+  /** The rest of the last 30 days (cancelled, checked in, missed, earlier today): newest first. */
+  recent: Type.Array(MyAppointmentOut),
+});
 
 export const SurveyQuestion = Type.Object({ id: Int, kind: Type.Enum(['rating', 'text', 'yes_no']), text: L });
 export const SurveyOut = Type.Object({

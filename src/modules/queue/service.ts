@@ -19,6 +19,8 @@ import type {
 
 /** An appointment is "due" (called before everyone else) from this many minutes before its start. */
 export const DUE_GRACE_MINUTES = 10;
+/** A booked appointment not checked in this many minutes after its slot ends becomes a no-show. */
+export const APPOINTMENT_NO_SHOW_MINUTES = 15;
 /** Share of the windows serving a service that appointments may take; the rest is for walk-ins. */
 export const APPOINTMENT_SHARE = 0.25;
 /** How far back service times are averaged for wait estimates. */
@@ -108,6 +110,38 @@ export async function getOpenCenter(ctx: AppContext, centerCode: string): Promis
 function assertAtCenter(actor: Actor, centerCode: string) {
   if (hasRole(actor, ...STAFF_ANY_CENTER)) return;
   if (actor.centerCode !== centerCode) throw new AppError('FORBIDDEN');
+}
+
+/**
+ * When a center has a roster for the day, only the operator rostered to a window may call or act
+ * at it (center managers and admins may always). Without a roster for the day, any staff member
+ * of the center may.
+ */
+async function assertRostered(db: Db, actor: Actor, centerCode: string, date: string, windowNo: number) {
+  if (hasRole(actor, 'center_manager', 'admin')) return;
+  const r = await repo.rosterFor(db, centerCode, date, actor.userId);
+  if (!r.rostered || r.window_no === windowNo) return;
+  const message = r.window_no === null
+    ? `you are not on the roster of ${centerCode} on ${date}`
+    : `you are rostered to window ${r.window_no}, not window ${windowNo}, at ${centerCode} on ${date}`;
+  throw new AppError('FORBIDDEN', {}, [{ field: '/windowNo', code: 'not_rostered', message }]);
+}
+
+/** Per database and center: the clock of the last appointment no-show sweep made by call-next. */
+const noShowSweeps = new WeakMap<object, Map<string, number>>();
+
+/**
+ * Marks the center's overdue appointments as no-shows (lazily, when the hall, the slots or the
+ * report are read; call-next does it at most once a minute per center and process).
+ */
+async function sweepAppointmentNoShows(ctx: AppContext, centerCode: string, throttle = false) {
+  const now = ctx.now();
+  let last = noShowSweeps.get(ctx.database);
+  if (!last) noShowSweeps.set(ctx.database, (last = new Map()));
+  const prev = last.get(centerCode);
+  if (throttle && prev !== undefined && now.getTime() >= prev && now.getTime() - prev < 60_000) return 0;
+  last.set(centerCode, now.getTime());
+  return repo.markAppointmentNoShows(ctx.db, centerCode, now, APPOINTMENT_NO_SHOW_MINUTES);
 }
 
 async function getCenterService(db: Db, centerCode: string, serviceCode: string) {
@@ -265,6 +299,8 @@ async function citizenContext(ctx: AppContext, actor: Actor, t: TicketRow) {
 export async function callNextTicket(ctx: AppContext, actor: Actor, centerCode: string, windowNo: number) {
   await getOpenCenter(ctx, centerCode);
   assertAtCenter(actor, centerCode);
+  await assertRostered(ctx.db, actor, centerCode, bakuDate(ctx.now()), windowNo);
+  await sweepAppointmentNoShows(ctx, centerCode, true);
   const ticket = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const w = await repo.lockWindow(trx, centerCode, windowNo);
@@ -290,6 +326,7 @@ export async function actOnTicket(ctx: AppContext, actor: Actor, ticketId: numbe
     const t = await repo.findTicket(trx, ticketId, true);
     if (!t) throw notFound(`ticket ${ticketId}`);
     assertAtCenter(actor, t.center_code);
+    if (t.window_no !== null) await assertRostered(trx, actor, t.center_code, t.service_date, t.window_no);
     if (!TICKET_TRANSITIONS[action].includes(t.status as TicketStatus)) {
       throw new AppError('INVALID_TRANSITION', { action, status: t.status }, [{ field: '/status', code: t.status, message: `ticket ${t.number} is ${t.status}` }]);
     }
@@ -390,8 +427,11 @@ const minutesSince = (now: Date, d: Date | undefined) => (d ? Math.max(0, Math.f
 export async function getHall(ctx: AppContext, actor: Actor, centerCode: string) {
   await getOpenCenter(ctx, centerCode);
   assertAtCenter(actor, centerCode);
+  await sweepAppointmentNoShows(ctx, centerCode);
   const now = ctx.now();
   const date = bakuDate(now);
+  // Read before the snapshot: an event committed in between is replayed, never missed.
+  const lastEventId = await repo.lastEventId(ctx.db, centerCode);
   const [tickets, windows, services] = await Promise.all([repo.listDayTickets(ctx.db, centerCode, date), windowsWithTickets(ctx.db, centerCode, date), repo.listCenterServices(ctx.db, centerCode)]);
   const letter = new Map(services.map((s) => [s.service_code, s.letter]));
   const count = (s: string) => tickets.filter((t) => t.status === s).length;
@@ -400,7 +440,7 @@ export async function getHall(ctx: AppContext, actor: Actor, centerCode: string)
   for (const t of waiting) { const l = letter.get(t.service_code) ?? '?'; waitingByLetter[l] = (waitingByLetter[l] ?? 0) + 1; }
   const oldest = waiting.reduce<Date | undefined>((m, t) => (!m || t.issued_at < m ? t.issued_at : m), undefined);
   return {
-    centerCode, serviceDate: date, waiting: waiting.length, called: count('called'), serving: count('serving'), done: count('done'), noShow: count('no_show'),
+    centerCode, serviceDate: date, lastEventId, waiting: waiting.length, called: count('called'), serving: count('serving'), done: count('done'), noShow: count('no_show'),
     longestWaitMinutes: minutesSince(now, oldest), windowsOpen: windows.filter((w) => w.isOpen).length, windowsTotal: windows.length, waitingByLetter, windows,
     queue: waiting.slice(0, 200).map((t) => ({ id: t.ticket_id, number: t.number, serviceCode: t.service_code, priority: t.priority, queuedAt: t.queued_at.toISOString(), targetWindowNo: t.target_window_no })),
   };
@@ -485,12 +525,23 @@ export async function getDailyReport(ctx: AppContext, actor: Actor, centerCode: 
   await getOpenCenter(ctx, centerCode);
   if (!hasRole(actor, 'analyst')) assertAtCenter(actor, centerCode);
   const day = date ?? bakuDate(ctx.now());
-  const rows = await repo.dailyFigures(ctx.db, centerCode, day);
+  await sweepAppointmentNoShows(ctx, centerCode);
+  const [rows, missed] = await Promise.all([repo.dailyFigures(ctx.db, centerCode, day), repo.appointmentNoShows(ctx.db, centerCode, day)]);
+  const operators = rows.filter((r) => r.grp === 'operator' && r.key);
+  const nameOf = await repo.userNames(ctx.db, operators.map((r) => r.key!));
+  // Appointments never checked in have no ticket: they add to the no-shows of the day and of their service.
+  const missedBy = new Map(missed.map((m) => [m.service_code, m.n]));
+  const total = figures(rows.find((r) => r.grp === 'total'));
+  total.noShows += missed.reduce((n, m) => n + m.n, 0);
+  const byService = rows.filter((r) => r.grp === 'service' && r.key).map((r) => ({ serviceCode: r.key!, ...figures(r) }));
+  for (const [serviceCode, n] of missedBy) {
+    const row = byService.find((s) => s.serviceCode === serviceCode);
+    if (row) row.noShows += n;
+    else byService.push({ serviceCode, ...figures(undefined), noShows: n });
+  }
   return {
-    centerCode, date: day,
-    total: figures(rows.find((r) => r.grp === 'total')),
-    byService: rows.filter((r) => r.grp === 'service' && r.key).map((r) => ({ serviceCode: r.key!, ...figures(r) })),
-    byOperator: rows.filter((r) => r.grp === 'operator' && r.key).map((r) => ({ operatorUserId: r.key!, ...figures(r) })),
+    centerCode, date: day, total, byService,
+    byOperator: operators.map((r) => ({ operatorUserId: r.key!, operatorName: nameOf.get(r.key!) ?? null, ...figures(r) })),
   };
 }
 
@@ -655,6 +706,7 @@ export async function listFreeSlots(ctx: AppContext, q: SlotsQuery) {
   const out = [];
   for (const r of ranked) {
     await getOpenCenter(ctx, r.c.center_code);
+    await sweepAppointmentNoShows(ctx, r.c.center_code, true);
     const slots = (await materializeSlots(ctx, r.c, q.service, q.date)).filter((s) => s.starts_at > now && s.booked < s.capacity);
     if (slots.length === 0) continue;
     out.push({
@@ -702,6 +754,33 @@ export async function bookAppointmentOnce(ctx: AppContext, actor: Actor, body: B
     }).returningAll().executeTakeFirstOrThrow();
     return toAppointmentOut(a);
   });
+}
+
+/** How far back a citizen's list of appointments goes. */
+const MY_APPOINTMENTS_DAYS = 30;
+
+/**
+ * The signed-in citizen's own appointments: upcoming (booked, from today on) soonest first, and
+ * the rest of the last 30 days newest first. Overdue bookings are marked as no-shows first.
+ */
+export async function listMyAppointments(ctx: AppContext, actor: Actor) {
+  if (actor.citizenId == null) return { upcoming: [], recent: [] };
+  const now = ctx.now();
+  const from = new Date(now.getTime() - MY_APPOINTMENTS_DAYS * 86_400_000);
+  let rows = await repo.citizenAppointments(ctx.db, actor.citizenId, from, 200);
+  const overdue = new Set(rows.filter((r) => r.status === 'booked' && r.starts_at < now).map((r) => r.center_code));
+  if (overdue.size > 0) {
+    for (const c of overdue) await sweepAppointmentNoShows(ctx, c);
+    rows = await repo.citizenAppointments(ctx.db, actor.citizenId, from, 200);
+  }
+  const today = new Date(`${bakuDate(now)}T00:00:00+04:00`);
+  const out = rows.map((r) => ({
+    confirmation: r.confirmation_code, centerCode: r.center_code, centerName: { az: r.center_az, ru: r.center_ru, en: r.center_en },
+    serviceCode: r.service_code, serviceName: { az: r.service_az, ru: r.service_ru, en: r.service_en },
+    startsAt: r.starts_at.toISOString(), status: r.status, createdAt: r.created_at.toISOString(),
+  }));
+  const isUpcoming = (a: (typeof out)[number]) => a.status === 'booked' && new Date(a.startsAt) >= today;
+  return { upcoming: out.filter(isUpcoming), recent: out.filter((a) => !isUpcoming(a)).reverse().slice(0, 50) };
 }
 
 /** An appointment by its confirmation code (the code is the citizen's proof). */

@@ -1,16 +1,17 @@
-import { Alert, Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { useL } from '../../components/format.ts';
+import { useFormat, useL } from '../../components/format.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { Section } from '../../components/Section.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { useAllServices } from '../catalog/queries.ts';
-import { bakuTime, queueApi } from './queueApi.ts';
+import { bakuTime, queueApi, type MyAppointment } from './queueApi.ts';
 import { SlotPicker } from './slots.tsx';
 
 function tomorrow(): string {
@@ -95,6 +96,72 @@ export function BookingPage() {
           </Stack>
         </Alert>
       ) : null}
+      <MyAppointments />
     </Stack>
+  );
+}
+
+/** The signed-in citizen's own appointments: upcoming ones with a link to cancel or move, then recent ones. */
+function MyAppointments() {
+  const { t } = useTranslation();
+  const mine = useQuery({ queryKey: ['queue', 'appointments', 'mine'], queryFn: queueApi.myAppointments });
+  return (
+    <Section title={t('queue.mine.title')}>
+      <QueryState query={mine}>
+        {(m) => (
+          <Stack gap="md">
+            <AppointmentsTable caption={t('queue.mine.upcoming')} rows={m.upcoming} empty={t('queue.mine.none')} testId="my-upcoming" />
+            {m.recent.length > 0 ? (
+              <>
+                <Title order={3} size="h5">
+                  {t('queue.mine.recent')}
+                </Title>
+                <AppointmentsTable caption={t('queue.mine.recent')} rows={m.recent} testId="my-recent" />
+              </>
+            ) : null}
+          </Stack>
+        )}
+      </QueryState>
+    </Section>
+  );
+}
+
+function AppointmentsTable({ caption, rows, empty, testId }: { caption: string; rows: MyAppointment[]; empty?: string; testId: string }) {
+  const { t } = useTranslation();
+  const l = useL();
+  const fmt = useFormat();
+  return (
+    <div data-testid={testId}>
+      <DataTable<MyAppointment>
+        caption={caption}
+        rows={rows}
+        rowKey={(a) => a.confirmation}
+        empty={empty}
+        columns={[
+          { key: 'when', header: t('queue.appointment.when'), render: (a) => `${fmt.date(a.startsAt.slice(0, 10))} ${bakuTime(a.startsAt)}` },
+          { key: 'center', header: t('queue.appointment.center'), render: (a) => l(a.centerName) },
+          { key: 'service', header: t('queue.console.service'), render: (a) => l(a.serviceName) },
+          {
+            key: 'status',
+            header: t('queue.appointment.status'),
+            render: (a) => (
+              <Badge color={a.status === 'booked' ? 'green' : 'gray'} data-status={a.status}>
+                {t(`queue.appointment.statuses.${a.status}`, { defaultValue: a.status })}
+              </Badge>
+            ),
+          },
+          { key: 'code', header: t('queue.appointment.code'), render: (a) => <Text ff="monospace" fw={700}>{a.confirmation}</Text> },
+          {
+            key: 'open',
+            header: t('queue.mine.actions'),
+            render: (a) => (
+              <Anchor component={Link} to={`/queue/appointments/${a.confirmation}`} aria-label={t('queue.mine.change', { code: a.confirmation })}>
+                {a.status === 'booked' ? t('queue.mine.changeShort') : t('queue.mine.view')}
+              </Anchor>
+            ),
+          },
+        ]}
+      />
+    </div>
   );
 }

@@ -6,16 +6,16 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { queueApi, type Hall } from './queueApi.ts';
 import { useQueueEvents } from './useQueueEvents.ts';
 
-/** The hall's live figures, refreshed on every queue event of the center (and every 30 s). */
+/** The hall's live figures, refreshed on every queue event of the center (and every 30 s); no board read needed. */
 export function useLiveHall(centerCode: string) {
   const qc = useQueryClient();
   const hall = useQuery({ queryKey: ['queue', 'hall', centerCode], queryFn: () => queueApi.hall(centerCode), refetchInterval: 30_000 });
-  const board = useQuery({ queryKey: ['queue', 'board', centerCode], queryFn: () => queueApi.board(centerCode), staleTime: Infinity });
   const onEvent = useCallback(() => {
     void qc.invalidateQueries({ queryKey: ['queue', 'hall', centerCode] });
     void qc.invalidateQueries({ queryKey: ['queue', 'windows', centerCode] });
   }, [qc, centerCode]);
-  const stream = useQueueEvents(centerCode, board.data?.lastEventId, onEvent);
+  // The hall carries the newest event id: the stream follows from the first hall read (it keeps its own position after that).
+  const stream = useQueueEvents(centerCode, hall.data?.lastEventId, onEvent);
   return { hall, stream };
 }
 

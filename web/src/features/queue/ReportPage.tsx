@@ -66,13 +66,13 @@ export function ReportPage() {
               />
             </Section>
             <Section title={t('queue.report.byOperator')}>
-              <DataTable<Figures & { operatorUserId: string }>
+              <DataTable<Figures & { operatorUserId: string; operatorName: string | null }>
                 caption={t('queue.report.byOperator')}
                 rows={r.byOperator}
                 rowKey={(x) => x.operatorUserId}
                 columns={[
-                  { key: 'op', header: t('queue.report.operator'), render: (x) => x.operatorUserId.slice(0, 8) },
-                  ...figureColumns<Figures & { operatorUserId: string }>(),
+                  { key: 'op', header: t('queue.report.operator'), render: (x) => x.operatorName ?? x.operatorUserId.slice(0, 8) },
+                  ...figureColumns<Figures & { operatorUserId: string; operatorName: string | null }>(),
                 ]}
               />
             </Section>

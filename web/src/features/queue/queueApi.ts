@@ -88,6 +88,8 @@ export interface CenterService {
 export interface Hall {
   centerCode: string;
   serviceDate: string;
+  /** The newest event of the center when the hall was read; the SSE stream follows from it. */
+  lastEventId: number;
   waiting: number;
   called: number;
   serving: number;
@@ -119,7 +121,7 @@ export interface DailyReport {
   date: string;
   total: Figures;
   byService: (Figures & { serviceCode: string })[];
-  byOperator: (Figures & { operatorUserId: string })[];
+  byOperator: (Figures & { operatorUserId: string; operatorName: string | null })[];
 }
 
 export interface WaitTime {
@@ -185,6 +187,23 @@ export interface Appointment {
   createdAt: string;
 }
 
+/** A citizen's own appointment (GET /api/queue/appointments/mine). */
+export interface MyAppointment {
+  confirmation: string;
+  centerCode: string;
+  centerName: L;
+  serviceCode: string;
+  serviceName: L;
+  startsAt: string;
+  status: string;
+  createdAt: string;
+}
+
+export interface MyAppointments {
+  upcoming: MyAppointment[];
+  recent: MyAppointment[];
+}
+
 export interface SurveyQuestion {
   id: number;
   kind: 'rating' | 'text' | 'yes_no';
@@ -232,6 +251,7 @@ export const queueApi = {
     request<Slots>('/api/queue/slots', { query: { ...q } }),
   book: (body: { centerCode: string; serviceCode: string; startsAt: string; citizenId?: number }) =>
     request<Appointment>('/api/queue/appointments', { method: 'POST', body }),
+  myAppointments: () => request<MyAppointments>('/api/queue/appointments/mine'),
   appointment: (code: string) => request<Appointment>(`/api/queue/appointments/${encodeURIComponent(code)}`),
   cancelAppointment: (code: string) =>
     request<Appointment>(`/api/queue/appointments/${encodeURIComponent(code)}/cancel`, { method: 'POST' }),
