@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './db.ts';
 import type { DomainEvents, EventTopic } from './events.ts';
 import type { Logger } from './logger.ts';
+import type { Notifier } from './notify.ts';
 
 /** One delivered event. */
 export interface OutboxEvent<T extends EventTopic = EventTopic> { eventId: number; topic: T; payload: DomainEvents[T]; attempts: number }
@@ -13,14 +14,31 @@ export interface OutboxEvent<T extends EventTopic = EventTopic> { eventId: numbe
  */
 export type OutboxHandler<T extends EventTopic = EventTopic> = (trx: Db, event: OutboxEvent<T>) => Promise<void>;
 export type OutboxHandlers = { [T in EventTopic]?: OutboxHandler<T> };
+/**
+ * Handles several events of one topic at once, inside the one transaction that marks them all
+ * processed (set-based work per batch instead of per event). When a batch fails, its events are
+ * retried one at a time through the single-event handler, so one bad event cannot hold back the
+ * others and its failure is counted against it alone.
+ */
+export type OutboxBatchHandler<T extends EventTopic = EventTopic> = (trx: Db, events: OutboxEvent<T>[]) => Promise<void>;
+export type OutboxBatchHandlers = { [T in EventTopic]?: OutboxBatchHandler<T> };
+
+/** The channel an `outbox` INSERT notifies on (trigger in migrations/0010_benefits_perf.sql). */
+export const OUTBOX_CHANNEL = 'outbox_event';
 
 export interface OutboxDispatcherOptions {
-  /** Wait between polls when the outbox is empty (ms); 200 by default. */
+  /** Wait between polls when the outbox is empty (ms); 200 by default, or 2,000 with a notifier (polling is then only a fallback). */
   pollMs?: number;
   /** Delay before retry n (1-based), ms: 1 s, 2 s, 4 s, … capped at 5 min by default. */
   backoffMs?: (attempt: number) => number;
   /** After this many failed attempts an event is parked (no longer retried); 10 by default. */
   maxAttempts?: number;
+  /** Most events claimed per transaction; 1 by default (64 is a good value with batch handlers). */
+  batchSize?: number;
+  /** Batch handlers, used for topics that have one when more than one event of the topic is claimed. */
+  batchHandlers?: OutboxBatchHandlers;
+  /** Wakes the dispatcher as soon as an outbox row is committed (NOTIFY on {@link OUTBOX_CHANNEL}). */
+  notifier?: Notifier;
   logger?: Pick<Logger, 'warn' | 'error'>;
 }
 
@@ -28,16 +46,19 @@ export interface OutboxDispatcherOptions {
 export interface OutboxDispatcher {
   /** Processes every event available now; returns how many were handled. */
   drain(): Promise<number>;
-  /** Polls in the background until stopped. */
+  /** Runs in the background until stopped: woken by NOTIFY when a notifier is given, polling otherwise (and as a fallback). */
   start(): void;
   stop(): Promise<void>;
 }
 
 const defaultBackoff = (n: number) => Math.min(300_000, 1000 * 2 ** (n - 1));
 
+interface Row { event_id: number; topic: string; payload: unknown; attempts: number }
+const toEvent = (row: Row): OutboxEvent => ({ eventId: row.event_id, topic: row.topic as EventTopic, payload: row.payload as never, attempts: row.attempts });
+
 /**
- * The outbox consumer: claims the oldest pending event of a handled topic with
- * `FOR UPDATE SKIP LOCKED` (several processes can run it), runs the handler and marks the event
+ * The outbox consumer: claims the oldest pending events of handled topics with
+ * `FOR UPDATE SKIP LOCKED` (several processes can run it), runs the handlers and marks the events
  * processed in the same transaction; on failure counts the attempt, records the error and makes
  * the event available again after a back-off.
  */
@@ -45,49 +66,111 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
   const topics = Object.keys(handlers);
   const backoff = opts.backoffMs ?? defaultBackoff;
   const maxAttempts = opts.maxAttempts ?? 10;
+  const batchSize = Math.max(1, opts.batchSize ?? 1);
+  const pollMs = opts.pollMs ?? (opts.notifier ? 2000 : 200);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  let woken = false;
+  let unsubscribe: (() => void) | undefined;
 
-  /** Handles one event; false when none is available. */
-  async function one(): Promise<boolean> {
+  const claim = (trx: Db, limit: number) => trx.selectFrom('outbox').select(['event_id', 'topic', 'payload', 'attempts'])
+    .where('processed_at', 'is', null).where('available_at', '<=', sql<Date>`now()`).where('topic', 'in', topics)
+    .where('attempts', '<', maxAttempts)
+    .orderBy('event_id').limit(limit).forUpdate().skipLocked().execute();
+
+  const markDone = (trx: Db, events: OutboxEvent[]) => trx.updateTable('outbox')
+    .set({ processed_at: sql<Date>`now()`, attempts: sql<number>`attempts + 1`, last_error: null })
+    .where('event_id', 'in', events.map((e) => e.eventId)).execute();
+
+  async function fail(event: OutboxEvent, e: unknown) {
+    const attempt = event.attempts + 1;
+    opts.logger?.warn({ eventId: event.eventId, topic: event.topic, attempt, err: e }, 'outbox handler failed');
+    await db.updateTable('outbox').set({
+      attempts: attempt, last_error: String((e as Error).message ?? e).slice(0, 2000),
+      available_at: sql<Date>`now() + ${`${backoff(attempt)} milliseconds`}::interval`,
+    }).where('event_id', '=', event.eventId).execute();
+  }
+
+  /** Handles one given event (or the oldest available one); false when none is available. */
+  async function one(only?: OutboxEvent): Promise<boolean> {
     let claimed: OutboxEvent | undefined;
     try {
       return await db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('outbox').select(['event_id', 'topic', 'payload', 'attempts'])
-          .where('processed_at', 'is', null).where('available_at', '<=', sql<Date>`now()`).where('topic', 'in', topics)
-          .where('attempts', '<', maxAttempts)
-          .orderBy('event_id').limit(1).forUpdate().skipLocked().executeTakeFirst();
-        if (!row) return false;
-        claimed = { eventId: row.event_id, topic: row.topic as EventTopic, payload: row.payload as never, attempts: row.attempts };
-        const handler = handlers[claimed.topic] as OutboxHandler | undefined;
-        await handler!(trx, claimed);
-        await trx.updateTable('outbox').set({ processed_at: sql<Date>`now()`, attempts: row.attempts + 1, last_error: null }).where('event_id', '=', row.event_id).execute();
+        const rows = only
+          ? await trx.selectFrom('outbox').select(['event_id', 'topic', 'payload', 'attempts']).where('event_id', '=', only.eventId)
+            .where('processed_at', 'is', null).forUpdate().skipLocked().execute()
+          : await claim(trx, 1);
+        if (!rows[0]) return false;
+        claimed = toEvent(rows[0]);
+        await (handlers[claimed.topic] as OutboxHandler)(trx, claimed);
+        await markDone(trx, [claimed]);
         return true;
       });
     } catch (e) {
       if (!claimed) throw e;
-      const attempt = claimed.attempts + 1;
-      opts.logger?.warn({ eventId: claimed.eventId, topic: claimed.topic, attempt, err: e }, 'outbox handler failed');
-      await db.updateTable('outbox').set({
-        attempts: attempt, last_error: String((e as Error).message ?? e).slice(0, 2000),
-        available_at: sql<Date>`now() + ${`${backoff(attempt)} milliseconds`}::interval`,
-      }).where('event_id', '=', claimed.eventId).execute();
+      await fail(claimed, e);
       return true;
+    }
+  }
+
+  /** Claims up to batchSize events and handles them in one transaction; returns how many were claimed. */
+  async function batch(): Promise<number> {
+    let claimed: OutboxEvent[] = [];
+    try {
+      return await db.transaction().execute(async (trx) => {
+        claimed = (await claim(trx, batchSize)).map(toEvent);
+        if (!claimed.length) return 0;
+        const byTopic = new Map<EventTopic, OutboxEvent[]>();
+        for (const e of claimed) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+        for (const [topic, events] of byTopic) {
+          const many = opts.batchHandlers?.[topic] as OutboxBatchHandler | undefined;
+          if (many && events.length > 1) await many(trx, events);
+          else for (const e of events) await (handlers[topic] as OutboxHandler)(trx, e);
+        }
+        await markDone(trx, claimed);
+        return claimed.length;
+      });
+    } catch (e) {
+      if (!claimed.length) throw e;
+      if (claimed.length === 1) {
+        await fail(claimed[0]!, e);
+        return 1;
+      }
+      // The batch rolled back: each event again on its own, so only a failing one is counted.
+      opts.logger?.warn({ events: claimed.length, err: e }, 'outbox batch failed; retrying its events one by one');
+      for (const ev of claimed) await one(ev);
+      return claimed.length;
     }
   }
 
   async function drain(): Promise<number> {
     let n = 0;
-    while (await one()) n++;
+    if (batchSize === 1) {
+      while (await one()) n++;
+      return n;
+    }
+    for (let k; (k = await batch()) > 0;) n += k;
     return n;
   }
 
   const loop = async () => {
     if (stopped) return;
-    running = drain().catch((e: unknown) => opts.logger?.error({ err: e }, 'outbox dispatcher failed'));
-    await running;
-    if (!stopped) timer = setTimeout(() => void loop(), opts.pollMs ?? 200);
+    if (timer) { clearTimeout(timer); timer = undefined; }
+    do {
+      woken = false;
+      running = drain().catch((e: unknown) => opts.logger?.error({ err: e }, 'outbox dispatcher failed'));
+      await running;
+      running = undefined;
+    } while (woken && !stopped);
+    if (!stopped) timer = setTimeout(() => void loop(), pollMs);
+  };
+
+  /** A commit notified: drain now, or once more after the drain in progress (its last claim may have missed the event). */
+  const wake = () => {
+    if (stopped) return;
+    if (running) { woken = true; return; }
+    void loop();
   };
 
   return {
@@ -95,10 +178,17 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
     start() {
       if (!stopped) return;
       stopped = false;
+      if (opts.notifier) {
+        void opts.notifier.subscribe(OUTBOX_CHANNEL, wake)
+          .then((off) => { if (stopped) off(); else unsubscribe = off; wake(); })
+          .catch((e: unknown) => opts.logger?.warn({ err: e }, 'outbox: LISTEN failed; polling only'));
+      }
       void loop();
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
+      unsubscribe = undefined;
       if (timer) clearTimeout(timer);
       await running;
     },

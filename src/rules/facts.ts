@@ -32,9 +32,21 @@ export const factColumn = (f: FactName): string => `"${f}"`;
 
 const alive = (alias: string) => `(${alias}.death_date is null or ${alias}.death_date > b.eval_date)`;
 const member = (alias: string) => `(${alias}.joined_on <= b.eval_date and (${alias}.left_on is null or ${alias}.left_on > b.eval_date))`;
-const insurance = `left join lateral (
-    select ie.data from life_events ie where ie.citizen_id = b.citizen_id and ie.type = 'insurance_record' and ie.occurred_on <= {today}
-     order by ie.occurred_on desc, ie.event_id desc limit 1) ins on true`;
+/**
+ * The latest life event of a type per citizen, up to {today}. For a few subjects (an event's) a
+ * per-citizen LATERAL look-up through the primary key; for everyone (a sweep) one pass over the
+ * events of that type (DISTINCT ON), joined by hash, instead of 100,000s of index look-ups.
+ */
+const latestAll = (type: string) => `(select distinct on (e.citizen_id) e.citizen_id, e.occurred_on, e.data from life_events e
+     where e.type = '${type}' and e.occurred_on <= {today} order by e.citizen_id, e.occurred_on desc, e.event_id desc)`;
+const latestOne = (type: string, citizen: string) => `lateral (select e.occurred_on, e.data from life_events e
+     where e.citizen_id = ${citizen} and e.type = '${type}' and e.occurred_on <= {today} order by e.occurred_on desc, e.event_id desc limit 1)`;
+const latestJoin = (kind: 'join' | 'left join', type: string, alias: string, citizen: string, whole: boolean) => whole
+  ? `${kind} ${latestAll(type)} ${alias} on ${alias}.citizen_id = ${citizen}`
+  : `${kind} ${latestOne(type, citizen)} ${alias} on true`;
+/** The person's own columns, carried by the base row (no second join of citizens). */
+const personCols = 'c.birth_date as p_birth_date, c.sex as p_sex, c.death_date as p_death_date';
+const personAlive = '(b.p_death_date is null or b.p_death_date > b.eval_date)';
 const childrenOf = `(select count(*)::float8 from household_members hm1
     join household_members hm2 on hm2.household_id = hm1.household_id and hm2.citizen_id <> hm1.citizen_id
     join citizens k on k.citizen_id = hm2.citizen_id
@@ -45,17 +57,17 @@ const childrenOf = `(select count(*)::float8 from household_members hm1
  * Per subject kind: the base rows (subject_key, beneficiary citizen_id, about_id, region_code,
  * event_date) and the SQL of each fact over `b` (the base row, with eval_date).
  */
-function source(subject: Subject): { base: string; joins: string; facts: Partial<Record<FactName, string>> } {
+function source(subject: Subject, whole = false): { base: string; joins: string; facts: Partial<Record<FactName, string>> } {
   switch (subject) {
     case 'person':
       return {
-        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, null::date as event_date
+        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, null::date as event_date, ${personCols}
                  from citizens c join districts d on d.district_code = c.district_code`,
-        joins: `join citizens p on p.citizen_id = b.citizen_id ${insurance}`,
+        joins: latestJoin('left join', 'insurance_record', 'ins', 'b.citizen_id', whole),
         facts: {
-          'person.birth_date': 'p.birth_date',
-          'person.sex': 'p.sex::text',
-          'person.alive': alive('p'),
+          'person.birth_date': 'b.p_birth_date',
+          'person.sex': 'b.p_sex::text',
+          'person.alive': personAlive,
           'person.insurance_months': `(ins.data->>'months')::float8`,
           'person.pension_capital': `coalesce(ins.data->>'pensionCapitalAzn', ins.data->>'pension_capital_azn')::float8`,
           'beneficiary.known': 'true',
@@ -79,21 +91,24 @@ function source(subject: Subject): { base: string; joins: string; facts: Partial
       };
     case 'birth':
       return {
-        base: `select 'child:' || e.citizen_id as subject_key,
-                 coalesce(
-                   (select m.citizen_id from citizens m where m.citizen_id = (e.data->>'motherCitizenId')::bigint),
-                   (select m.citizen_id from citizens m where m.fin = (e.data->>'mother_fin')::bpchar),
-                   (select f.citizen_id from citizens f where f.citizen_id = (e.data->>'fatherCitizenId')::bigint),
-                   (select f.citizen_id from citizens f where f.fin = (e.data->>'father_fin')::bpchar)) as citizen_id,
-                 e.citizen_id as about_id, d.region_code, e.occurred_on as event_date, e.data
+        // Parents by id or FIN through left joins on unique keys (hash joins in a sweep, index
+        // look-ups for one event) rather than four sub-selects per birth; the child's columns ride
+        // along in the base row.
+        base: `select 'child:' || e.citizen_id as subject_key, coalesce(m1.citizen_id, m2.citizen_id, f1.citizen_id, f2.citizen_id) as citizen_id,
+                 e.citizen_id as about_id, d.region_code, e.occurred_on as event_date, e.data,
+                 ch.birth_date as ch_birth_date, ch.death_date as ch_death_date
                from life_events e join citizens ch on ch.citizen_id = e.citizen_id join districts d on d.district_code = ch.district_code
+               left join citizens m1 on m1.citizen_id = (e.data->>'motherCitizenId')::bigint
+               left join citizens m2 on m2.fin = (e.data->>'mother_fin')::bpchar
+               left join citizens f1 on f1.citizen_id = (e.data->>'fatherCitizenId')::bigint
+               left join citizens f2 on f2.fin = (e.data->>'father_fin')::bpchar
                where e.type = 'birth'`,
-        joins: 'join citizens ch on ch.citizen_id = b.about_id',
+        joins: '',
         facts: {
           'event.date': 'b.event_date',
           'event.stillbirth': `coalesce((b.data->>'stillbirth')::boolean, false)`,
-          'child.birth_date': 'ch.birth_date',
-          'child.alive': alive('ch'),
+          'child.birth_date': 'b.ch_birth_date',
+          'child.alive': '(b.ch_death_date is null or b.ch_death_date > b.eval_date)',
           'household.receives_tsa': `exists (select 1 from household_members hm join benefit_assignments a
                  on a.benefit_id = 'targeted_social_assistance' and a.subject_key = 'household:' || hm.household_id
                where hm.citizen_id = b.citizen_id and ${member('hm')} and a.status = 'active'
@@ -120,33 +135,31 @@ function source(subject: Subject): { base: string; joins: string; facts: Partial
       };
     case 'disability_assessment':
       return {
-        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, da.occurred_on as event_date, da.data
+        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, da.occurred_on as event_date, da.data, ${personCols}
                  from citizens c join districts d on d.district_code = c.district_code
-                 join lateral (select e.occurred_on, e.data from life_events e where e.citizen_id = c.citizen_id and e.type = 'disability_assessment'
-                                and e.occurred_on <= {today} order by e.occurred_on desc, e.event_id desc limit 1) da on true`,
-        joins: 'join citizens p on p.citizen_id = b.citizen_id',
+                 ${latestJoin('join', 'disability_assessment', 'da', 'c.citizen_id', whole)}`,
+        joins: '',
         facts: {
           'event.date': 'b.event_date',
           'event.degree': `(b.data->>'degree')::float8`,
           'event.review_on': `coalesce(b.data->>'reviewOn', b.data->>'review_on')::date`,
-          'person.birth_date': 'p.birth_date',
-          'person.alive': alive('p'),
+          'person.birth_date': 'b.p_birth_date',
+          'person.alive': personAlive,
           'beneficiary.known': 'true',
         },
       };
     case 'employment_end':
       return {
-        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, ee.occurred_on as event_date, ee.data
+        base: `select 'person'::text as subject_key, c.citizen_id, c.citizen_id as about_id, d.region_code, ee.occurred_on as event_date, ee.data, ${personCols}
                  from citizens c join districts d on d.district_code = c.district_code
-                 join lateral (select e.occurred_on, e.data from life_events e where e.citizen_id = c.citizen_id and e.type = 'employment_end'
-                                and e.occurred_on <= {today} order by e.occurred_on desc, e.event_id desc limit 1) ee on true`,
-        joins: `join citizens p on p.citizen_id = b.citizen_id ${insurance}`,
+                 ${latestJoin('join', 'employment_end', 'ee', 'c.citizen_id', whole)}`,
+        joins: latestJoin('left join', 'insurance_record', 'ins', 'b.citizen_id', whole),
         facts: {
           'event.date': 'b.event_date',
           'event.reason': `case b.data->>'reason' when 'staff_reduction' then 'staff_cut' when 'contract_expired' then 'fixed_term_end' else b.data->>'reason' end`,
           'event.average_wage': `coalesce(b.data->>'averageWageAzn', b.data->>'wage_azn')::float8`,
-          'person.birth_date': 'p.birth_date',
-          'person.alive': alive('p'),
+          'person.birth_date': 'b.p_birth_date',
+          'person.alive': personAlive,
           'person.insurance_months': `(ins.data->>'months')::float8`,
           'person.dependent_children': childrenOf,
           'beneficiary.known': 'true',
@@ -166,7 +179,8 @@ export function factsProvided(subject: Subject): FactName[] {
  * (the event's or `today`); rows are limited to evaluation dates in [from, to).
  */
 export function factsQuery(b: Binder, opts: { subject: Subject; evaluateAt: 'event' | 'today'; today: string; from: string; to?: string; filter?: SubjectFilter }): string {
-  const s = source(opts.subject);
+  // Without a filter every subject is read: set-based look-ups instead of per-subject ones.
+  const s = source(opts.subject, !opts.filter);
   const today = b.bind(opts.today, 'date');
   const evalDate = opts.evaluateAt === 'event' ? `coalesce(x.event_date, ${today})` : today;
   const where = [`${evalDate} >= ${b.bind(opts.from, 'date')}`];

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { body, createTestApp, type TestApp } from '../../test/app.ts';
 import { createCitizen, createHousehold, createUser } from '../../test/factories.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../platform/outbox.ts';
+import { createNotifier } from '../../platform/notify.ts';
 import { publishEvent } from '../../platform/events.ts';
 import { buildServer } from '../../platform/http/server.ts';
 import { loadRuleBook, RulesLoadError, type RuleBook } from '../../rules/index.ts';
@@ -252,6 +253,48 @@ describe('the outbox dispatcher', () => {
     const done = await t.ctx.db.selectFrom('outbox').selectAll().where('event_id', '=', row.event_id).executeTakeFirstOrThrow();
     assert.ok(done.processed_at);
     assert.equal(calls, 2);
+  });
+
+  test('a committed event wakes a started dispatcher through NOTIFY, without waiting for the poll', async () => {
+    const notifier = createNotifier(t.database);
+    const seen: number[] = [];
+    const d = createOutboxDispatcher(t.ctx.db, { 'registry.citizen.created': async (_trx, e) => { seen.push(e.payload.citizenId); } },
+      { notifier, pollMs: 600_000 });
+    d.start();
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // the first (empty) drain and LISTEN
+      await t.ctx.db.transaction().execute((trx) => publishEvent(trx, 'registry.citizen.created', { citizenId: ids.spouse }));
+      for (let k = 0; k < 100 && !seen.includes(ids.spouse); k++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(seen.includes(ids.spouse), 'not woken within 5 s while the poll is 10 min');
+    } finally {
+      await d.stop();
+      await notifier.close();
+    }
+  });
+
+  test('events are claimed in batches; a failing batch is retried one event at a time and only the bad one is counted', async () => {
+    const batches: number[] = [];
+    const singles: number[] = [];
+    const d = createOutboxDispatcher(t.ctx.db, {
+      'registry.citizen.created': async (_trx, e) => { singles.push(e.payload.citizenId); if (e.payload.citizenId === -2) throw new Error('bad event'); },
+    }, {
+      batchSize: 10, backoffMs: () => 60_000,
+      batchHandlers: { 'registry.citizen.created': async (_trx, es) => { batches.push(es.length); if (es.some((e) => e.payload.citizenId === -2)) throw new Error('bad batch'); } },
+    });
+    await t.ctx.db.transaction().execute(async (trx) => {
+      for (const citizenId of [-1, -3, -4]) await publishEvent(trx, 'registry.citizen.created', { citizenId });
+    });
+    assert.equal(await d.drain(), 3);
+    assert.deepEqual([batches, singles], [[3], []]);
+    await t.ctx.db.transaction().execute(async (trx) => {
+      for (const citizenId of [-1, -2, -3]) await publishEvent(trx, 'registry.citizen.created', { citizenId });
+    });
+    assert.equal(await d.drain(), 3);
+    assert.deepEqual([batches, singles], [[3, 3], [-1, -2, -3]]);
+    const rows = await t.ctx.db.selectFrom('outbox').select(['payload', 'attempts', 'processed_at', 'last_error']).where('topic', '=', 'registry.citizen.created')
+      .orderBy('event_id', 'desc').limit(3).execute();
+    assert.deepEqual(rows.map((r) => [(r.payload as { citizenId: number }).citizenId, r.attempts, r.processed_at !== null, r.last_error]).reverse(),
+      [[-1, 1, true, null], [-2, 1, false, 'bad event'], [-3, 1, true, null]]);
   });
 });
 

@@ -2,5 +2,6 @@
 export { benefitsRoutes, registerBenefitsRoutes } from './routes.ts';
 export {
   getRuleBook, sweep, applyRule, handleLifeEvent, explain, simulate, listRules, evaluateWithTrace, loadFacts, todayOf,
-  benefitsOutboxHandlers, startBenefitsDispatcher, listCurrentBenefits, type SweepResult,
+  handleLifeEvents, benefitsOutboxHandlers, benefitsOutboxBatchHandlers, benefitsDispatcherOptions, startBenefitsDispatcher, listCurrentBenefits,
+  type SweepResult,
 } from './service.ts';

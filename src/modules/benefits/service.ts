@@ -6,7 +6,10 @@ import type { Db } from '../../platform/db.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import type { DomainEvents } from '../../platform/events.ts';
 import type { Locale } from '../../platform/i18n.ts';
-import { createOutboxDispatcher, type OutboxDispatcher, type OutboxDispatcherOptions, type OutboxHandlers } from '../../platform/outbox.ts';
+import { createNotifier, type Notifier } from '../../platform/notify.ts';
+import {
+  createOutboxDispatcher, type OutboxBatchHandlers, type OutboxDispatcher, type OutboxDispatcherOptions, type OutboxHandlers,
+} from '../../platform/outbox.ts';
 import {
   Binder, FACTS, compileRule, evaluateRule, factsQuery, loadRuleBook, ruleParams,
   type Evaluation, type FactName, type Facts, type Rule, type RuleBook, type SubjectFilter, type Value,
@@ -68,11 +71,21 @@ export async function sweep(db: Db, rb: RuleBook, today: string, onRule?: (ruleI
 }
 
 /** Reacts to a recorded life event: evaluates the rules that read its type, for the subjects it concerns. */
-export async function handleLifeEvent(db: Db, rb: RuleBook, e: DomainEvents['registry.life_event.recorded'], today: string): Promise<SweepResult> {
+export function handleLifeEvent(db: Db, rb: RuleBook, e: DomainEvents['registry.life_event.recorded'], today: string): Promise<SweepResult> {
+  return handleLifeEvents(db, rb, [e], today);
+}
+
+/**
+ * Reacts to several recorded life events at once: each rule that reads one of their types is
+ * evaluated once, for the subjects of all of them (the same decisions as one event at a time —
+ * applying a rule is set-based and idempotent — with one query per rule instead of per event).
+ */
+export async function handleLifeEvents(db: Db, rb: RuleBook, events: DomainEvents['registry.life_event.recorded'][], today: string): Promise<SweepResult> {
   const out: SweepResult = {};
   for (const rule of rb.byId.values()) {
-    if (!rule.triggers.includes(e.type)) continue;
-    out[rule.id] = await applyRule(db, rb, rule, today, { aboutCitizenIds: [e.citizenId] });
+    const ids = [...new Set(events.filter((e) => rule.triggers.includes(e.type)).map((e) => e.citizenId))];
+    if (!ids.length) continue;
+    out[rule.id] = await applyRule(db, rb, rule, today, { aboutCitizenIds: ids });
   }
   return out;
 }
@@ -260,9 +273,34 @@ export function benefitsOutboxHandlers(now: () => Date): OutboxHandlers {
   };
 }
 
-/** Starts delivering outbox events to the benefits module in the background. */
+/** The same, for a batch of events claimed together: one evaluation per rule for all their subjects. */
+export function benefitsOutboxBatchHandlers(now: () => Date): OutboxBatchHandlers {
+  return {
+    'registry.life_event.recorded': async (trx, events) => {
+      await handleLifeEvents(trx, await getRuleBook(), events.map((e) => e.payload), bakuDate(now()));
+    },
+  };
+}
+
+/** Dispatcher options for the benefits module: batches of events, woken by NOTIFY when a notifier is given. */
+export const benefitsDispatcherOptions = (now: () => Date, notifier?: Notifier): OutboxDispatcherOptions =>
+  ({ batchSize: 64, batchHandlers: benefitsOutboxBatchHandlers(now), ...(notifier && { notifier }) });
+
+/**
+ * Starts delivering outbox events to the benefits module in the background: woken on commit by
+ * NOTIFY (its own listener connection, closed on stop), with polling as a fallback, and events
+ * handled in batches.
+ */
 export function startBenefitsDispatcher(ctx: AppContext, opts: OutboxDispatcherOptions = {}): OutboxDispatcher {
-  const d = createOutboxDispatcher(ctx.db, benefitsOutboxHandlers(ctx.now), { logger: ctx.logger, ...opts });
+  const notifier = opts.notifier ? undefined : createNotifier(ctx.database, ctx.logger);
+  const d = createOutboxDispatcher(ctx.db, benefitsOutboxHandlers(ctx.now), { logger: ctx.logger, ...benefitsDispatcherOptions(ctx.now, notifier), ...opts });
   d.start();
-  return d;
+  return {
+    drain: () => d.drain(),
+    start: () => d.start(),
+    async stop() {
+      await d.stop();
+      await notifier?.close();
+    },
+  };
 }
