@@ -1,4 +1,4 @@
-import { Center, Loader } from '@mantine/core';
+import { Center, Loader, VisuallyHidden } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,8 +7,11 @@ import { ErrorAlert } from './ErrorAlert.tsx';
 export function Loading({ label }: { label?: string }) {
   const { t } = useTranslation();
   return (
+    // The spinner is decoration; the status region speaks the label (aria-label on the spinner
+    // itself is not allowed: it has no role).
     <Center py="xl" role="status" aria-live="polite">
-      <Loader aria-label={label ?? t('common.loading')} />
+      <Loader aria-hidden />
+      <VisuallyHidden>{label ?? t('common.loading')}</VisuallyHidden>
     </Center>
   );
 }
