@@ -1,5 +1,5 @@
-import { after, before, test } from 'node:test';
-import { assertAccessible, startHarness, submitAsCitizen, getService, visible, type Harness, type RoleName } from './support.ts';
+import { after, before } from 'node:test';
+import { startHarness, submitAsCitizen, getService, type Harness, testPagesAccessible, type PageToCheck } from './support.ts';
 
 // Every page a user depends on, checked with axe-core against WCAG 2.1 A and AA: no serious or
 // critical violations. Mantine gives accessible widgets; this catches what we put around them.
@@ -14,7 +14,7 @@ after(async () => {
   await h?.close();
 });
 
-const pages: { name: string; role: RoleName | null; path: () => string }[] = [
+const pages: PageToCheck[] = [
   { name: 'sign-in', role: null, path: () => '/login' },
   { name: 'catalog', role: null, path: () => '/services' },
   { name: 'service passport', role: null, path: () => `/services/${h.srv.demo.serviceCode}` },
@@ -29,14 +29,4 @@ const pages: { name: string; role: RoleName | null; path: () => string }[] = [
   { name: 'admin import', role: 'admin', path: () => '/admin/import' },
 ];
 
-for (const p of pages) {
-  test(`${p.name} has no serious accessibility violations`, async () => {
-    const page = await h.newPage();
-    if (p.role) await h.signIn(page, p.role);
-    await page.goto(p.path());
-    await visible(page.getByRole('heading', { level: 1 }).first());
-    await page.waitForLoadState('networkidle');
-    await assertAccessible(page);
-    await page.context().close();
-  });
-}
+testPagesAccessible(() => h, pages);

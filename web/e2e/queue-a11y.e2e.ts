@@ -1,5 +1,5 @@
-import { after, before, test } from 'node:test';
-import { assertAccessible, startHarness, visible, type Harness, type RoleName } from './support.ts';
+import { after, before } from 'node:test';
+import { startHarness, type Harness, testPagesAccessible, type PageToCheck } from './support.ts';
 import { CENTER, issueTicket, openingHours } from './queue-kit.ts';
 
 // The front-office and benefits pages, checked with axe-core against WCAG 2.1 A and AA like the
@@ -16,7 +16,7 @@ after(async () => {
   await h?.close();
 });
 
-const pages: { name: string; role: RoleName | null; path: () => string }[] = [
+const pages: PageToCheck[] = [
   { name: 'display board', role: null, path: () => `/queue/board/${CENTER}` },
   { name: 'kiosk', role: null, path: () => `/queue/kiosk/${CENTER}` },
   { name: 'waiting times', role: null, path: () => '/queue/wait-times' },
@@ -32,14 +32,5 @@ const pages: { name: string; role: RoleName | null; path: () => string }[] = [
   { name: 'what-if simulator', role: 'analyst', path: () => '/rules/simulate' },
 ];
 
-for (const p of pages) {
-  test(`${p.name} has no serious accessibility violations`, async () => {
-    const page = await h.newPage();
-    if (p.role) await h.signIn(page, p.role);
-    await page.goto(p.path());
-    await visible(page.getByRole('heading', { level: 1 }).first());
-    await page.waitForTimeout(500);
-    await assertAccessible(page);
-    await page.context().close();
-  });
-}
+// These pages keep a live event stream open, so the network never goes idle.
+testPagesAccessible(() => h, pages, 500);

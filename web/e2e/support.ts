@@ -3,6 +3,7 @@
  * `npm run build:web` first), a headless Chromium, sign-in and API helpers.
  */
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startTestServer } from '../../src/test/server.ts';
@@ -205,4 +206,27 @@ export async function assertAccessible(page: Page): Promise<void> {
   });
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), []);
+}
+
+/** A page to check for accessibility: who signs in (null: nobody) and where to go. */
+export interface PageToCheck { name: string; role: RoleName | null; path: () => string }
+
+/**
+ * Registers one test per page: sign in, open it, wait for its heading and data, run axe.
+ * `settle`: wait for the network to go idle, or a fixed time for pages that keep a live stream open.
+ */
+export function testPagesAccessible(harness: () => Harness, pages: readonly PageToCheck[], settle: 'networkidle' | number = 'networkidle'): void {
+  for (const p of pages) {
+    test(`${p.name} has no serious accessibility violations`, async () => {
+      const h = harness();
+      const page = await h.newPage();
+      if (p.role) await h.signIn(page, p.role);
+      await page.goto(p.path());
+      await visible(page.getByRole('heading', { level: 1 }).first());
+      if (settle === 'networkidle') await page.waitForLoadState('networkidle');
+      else await page.waitForTimeout(settle);
+      await assertAccessible(page);
+      await page.context().close();
+    });
+  }
 }
