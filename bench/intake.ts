@@ -26,6 +26,7 @@ import { createDatabase, databaseUrl, dropDatabase, machineInfo, numberArg, pars
 const args = parseArgs();
 const CONCURRENCY = numberArg(args, 'concurrency', 32);
 const SECONDS = numberArg(args, 'seconds', 15);
+const POOL = args.get('pool'); // the server's DATABASE_POOL_SIZE; default: the product's own default
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) {
   console.error('DATABASE_URL (a PostgreSQL server) is required');
@@ -48,8 +49,8 @@ async function main() {
   const dbUrl = databaseUrl(adminUrl!, name);
   const port = 3900 + (process.pid % 90);
   const server = fork(new URL('../bin/dost.mjs', import.meta.url).pathname, ['start', '--port', String(port), '--no-demo'], {
-    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(CONCURRENCY), NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}` },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', ...(POOL ? { DATABASE_POOL_SIZE: POOL } : {}), NODE_ENV: 'production', PUBLIC_URL: `http://127.0.0.1:${port}` },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
   });
   const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
   try {

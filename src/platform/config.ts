@@ -67,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '127.0.0.1',
     port,
     databaseUrl: env.DATABASE_URL || undefined,
-    databasePoolSize: int(env.DATABASE_POOL_SIZE, 20),
+    databasePoolSize: int(env.DATABASE_POOL_SIZE, 10), // ≈ 4 × the server's cores; see docs/benchmarks.md (Intake)
     dataDir: path.resolve(env.DOST_DATA_DIR ?? '.data'),
     pgliteSharedBuffers: env.DOST_PGLITE_SHARED_BUFFERS ?? '16MB',
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
