@@ -1,5 +1,6 @@
-import { FACTS, referencesOf, type Condition, type Expr, type FactName, type L, type Rule } from './language.ts';
-import type { ParameterSet } from './parameters.ts';
+import { Emitter, HELPER_NAMES } from './codegen.ts';
+import { FACTS, referencesOf, ruleFacts, ruleParams, type Expr, type FactName, type L, type Rule } from './language.ts';
+import type { ParameterSet, ParameterSource } from './parameters.ts';
 
 /** A value during evaluation; null means unknown (a missing fact or parameter). */
 export type Value = number | string | boolean | null;
@@ -9,14 +10,31 @@ export type Facts = Partial<Record<FactName, Value>>;
 
 export type Outcome = 'eligible' | 'not_eligible' | 'cannot_decide';
 
-/** A parameter as used in a decision: its value and the date it has been in force from. */
-export interface UsedParameter { name: string; value: number | null; from: string | null; unconfirmed: boolean }
+/** A parameter as used in a decision: its value, the date it has been in force from, and where the value comes from. */
+export interface UsedParameter {
+  readonly name: string;
+  readonly value: number | null;
+  readonly from: string | null;
+  readonly unconfirmed: boolean;
+  readonly sources: ParameterSource[];
+}
 
 /** One step of the explanation: a condition, what it read, what it gave, and the law. */
 export interface TraceStep {
   condition: string;
   result: boolean | null;
   facts: Record<string, Value>;
+  parameters: UsedParameter[];
+  legal: string;
+  explanation: L;
+}
+
+/** How the payment was worked out: the facts and parameters its amount and period formulas read, and the law. */
+export interface AmountStep {
+  /** The amount; null when it was not computed (a condition not met or undecided) or cannot be (a missing fact or parameter). */
+  amount: number | null;
+  facts: Record<string, Value>;
+  /** The parameters of the amount and period formulas in force on the evaluation date, with their dates and sources. */
   parameters: UsedParameter[];
   legal: string;
   explanation: L;
@@ -32,20 +50,25 @@ export interface Evaluation {
   periodFrom: string | null;
   periodTo: string | null;
   missing: string[];
+  /** One step per condition, in the rule's order. */
   trace: TraceStep[];
+  /** The amount and period; null when the rule is not in force on the date. */
+  amountStep: AmountStep | null;
+  /** Every parameter the rule reads (conditions, amount, period) as in force on the evaluation date. */
   parameters: UsedParameter[];
 }
 
-const isNull = (v: Value): v is null => v === null || v === undefined;
+/** The digit at position i of a string. */
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /** Completed months from a to b (YYYY-MM-DD); the same formula as the SQL compilation. */
 export function monthsBetweenDates(a: string, b: string): number {
-  // YYYY-MM-DD read digit by digit: this runs for every age test, so no substrings are made.
-  const d = (s: string, i: number) => s.charCodeAt(i) - 48;
-  const ya = d(a, 0) * 1000 + d(a, 1) * 100 + d(a, 2) * 10 + d(a, 3);
-  const yb = d(b, 0) * 1000 + d(b, 1) * 100 + d(b, 2) * 10 + d(b, 3);
-  const months = (yb - ya) * 12 + (d(b, 5) * 10 + d(b, 6)) - (d(a, 5) * 10 + d(a, 6));
-  return months - (d(b, 8) * 10 + d(b, 9) < d(a, 8) * 10 + d(a, 9) ? 1 : 0);
+  // YYYY-MM-DD read digit by digit: this runs for every age test, so no substrings (and no
+  // closures: under tsx's keep-names each closure made per call costs a defineProperty) are made.
+  const ya = digit(a, 0) * 1000 + digit(a, 1) * 100 + digit(a, 2) * 10 + digit(a, 3);
+  const yb = digit(b, 0) * 1000 + digit(b, 1) * 100 + digit(b, 2) * 10 + digit(b, 3);
+  const months = (yb - ya) * 12 + (digit(b, 5) * 10 + digit(b, 6)) - (digit(a, 5) * 10 + digit(a, 6));
+  return months - (digit(b, 8) * 10 + digit(b, 9) < digit(a, 8) * 10 + digit(a, 9) ? 1 : 0);
 }
 
 /** Date plus months, clamped to the end of the month, as PostgreSQL's `date + interval`. */
@@ -66,85 +89,18 @@ export function addDaysToDate(d: string, days: number): string {
 /** Rounds half up to cents: the same float operations as the SQL compilation. */
 export const roundCents = (x: number): number => Math.floor(x * 100 + 0.5) / 100;
 
-/** What a compiled expression reads: facts, parameter values in force at the date, the dates. */
-interface Env { facts: Facts; pv: Map<string, UsedParameter>; date: string; today: string }
-type Compiled = (env: Env) => Value;
+/** The functions generated code calls (see codegen.ts). */
+const HELPERS: Record<(typeof HELPER_NAMES)[number], unknown> = { MB: monthsBetweenDates, AM: addMonthsToDate, AD: addDaysToDate, RC: roundCents };
+const HELPER_PRELUDE = `"use strict";\nconst { ${HELPER_NAMES.join(', ')} } = H;\n`;
 
-const compiledCache = new WeakMap<Expr, Compiled>();
-
-/**
- * Compiles an expression once into closures (three-valued, like SQL: null is unknown and
- * propagates; a false operand decides `and`, a true one decides `or`).
- */
-function compile(e: Expr): Compiled {
-  const hit = compiledCache.get(e);
-  if (hit) return hit;
-  const fn = build(e);
-  compiledCache.set(e, fn);
-  return fn;
+/** The statements that read each fact once into a local (`a<i>` as given, `f<i>` with undefined as null). */
+function readFacts(names: readonly string[], normalised: number): string[] {
+  return names.flatMap((n, i) => [`const a${i} = F[${JSON.stringify(n)}];`, ...(i < normalised ? [`const f${i} = a${i} === undefined ? null : a${i};`] : [])]);
 }
 
-function build(e: Expr): Compiled {
-  if ('fact' in e) { const name = e.fact; return (env) => { const v = env.facts[name]; return isNull(v as Value) ? null : (v as Value); }; }
-  if ('param' in e) { const name = e.param; return (env) => env.pv.get(name)?.value ?? null; }
-  if ('const' in e) { const v = e.const; return () => v; }
-  if ('evalDate' in e) return (env) => env.date;
-  if ('today' in e) return (env) => env.today;
-  switch (e.op) {
-    case 'add': case 'sub': case 'mul': case 'div': case 'min': case 'max': {
-      const args = e.args.map(compile);
-      const op = e.op;
-      return (env) => {
-        const ns: number[] = [];
-        for (const a of args) { const v = a(env); if (isNull(v)) return null; ns.push(v as number); }
-        switch (op) {
-          case 'add': return ns.reduce((s, x) => s + x);
-          case 'sub': return ns.reduce((s, x) => s - x);
-          case 'mul': return ns.reduce((s, x) => s * x);
-          case 'div': return ns[1] === 0 ? null : ns[0]! / ns[1]!;
-          case 'min': return Math.min(...ns);
-          case 'max': return Math.max(...ns);
-        }
-      };
-    }
-    case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': {
-      const [fa, fb] = [compile(e.args[0]), compile(e.args[1])];
-      const cmp = { eq: (a: Value, b: Value) => a === b, ne: (a: Value, b: Value) => a !== b, lt: (a: Value, b: Value) => a! < b!, le: (a: Value, b: Value) => a! <= b!, gt: (a: Value, b: Value) => a! > b!, ge: (a: Value, b: Value) => a! >= b! }[e.op];
-      return (env) => { const a = fa(env); if (isNull(a)) return null; const b = fb(env); return isNull(b) ? null : cmp(a, b); };
-    }
-    case 'and': case 'or': {
-      const args = e.args.map(compile);
-      const decisive = e.op === 'or';
-      return (env) => {
-        let unknown = false;
-        for (const a of args) { const v = a(env); if (v === decisive) return decisive; if (isNull(v)) unknown = true; }
-        return unknown ? null : !decisive;
-      };
-    }
-    case 'not': { const a = compile(e.arg); return (env) => { const v = a(env); return isNull(v) ? null : !v; }; }
-    case 'known': { const a = compile(e.arg); return (env) => !isNull(a(env)); }
-    case 'in': { const a = compile(e.arg); const set = new Set<Value>(e.values); return (env) => { const v = a(env); return isNull(v) ? null : set.has(v); }; }
-    case 'if': {
-      const [c, t, f] = [compile(e.cond), compile(e.then), compile(e.else)];
-      return (env) => { const v = c(env); return isNull(v) ? null : v ? t(env) : f(env); };
-    }
-    case 'monthsBetween': {
-      const [fa, fb] = [compile(e.from), compile(e.to)];
-      return (env) => { const a = fa(env); const b = fb(env); return isNull(a) || isNull(b) ? null : monthsBetweenDates(String(a), String(b)); };
-    }
-    case 'addMonths': {
-      const [fa, fn] = [compile(e.arg), compile(e.months)];
-      return (env) => { const a = fa(env); const n = fn(env); return isNull(a) || isNull(n) ? null : addMonthsToDate(String(a), Math.round(Number(n))); };
-    }
-    case 'addDays': {
-      const [fa, fn] = [compile(e.arg), compile(e.days)];
-      return (env) => { const a = fa(env); const n = fn(env); return isNull(a) || isNull(n) ? null : addDaysToDate(String(a), Math.round(Number(n))); };
-    }
-    case 'monthStart': { const a = compile(e.arg); return (env) => { const v = a(env); return isNull(v) ? null : `${String(v).slice(0, 7)}-01`; }; }
-    case 'round2': { const a = compile(e.arg); return (env) => { const v = a(env); return isNull(v) ? null : roundCents(Number(v)); }; }
-  }
-  throw new Error(`unknown expression ${JSON.stringify(e)}`);
-}
+/** A parameter in force at a date, as a decision records it; frozen, since evaluations share it. */
+const usedParameter = (name: string, v: { value: number; from: string; unconfirmed: boolean; sources: ParameterSource[] } | undefined): UsedParameter =>
+  Object.freeze({ name, value: v?.value ?? null, from: v?.from ?? null, unconfirmed: v?.unconfirmed ?? false, sources: v?.sources ?? [] });
 
 const paramCache = new WeakMap<ParameterSet, Map<string, Map<string, UsedParameter>>>();
 /** Every parameter's value in force on a date, computed once per parameter set and date. */
@@ -154,19 +110,32 @@ function parametersAt(params: ParameterSet, date: string): Map<string, UsedParam
   let m = byDate.get(date);
   if (!m) {
     m = new Map();
-    for (const name of params.parameters.keys()) {
-      const v = params.at(name, date);
-      m.set(name, { name, value: v?.value ?? null, from: v?.from ?? null, unconfirmed: v?.unconfirmed ?? false });
-    }
+    for (const name of params.parameters.keys()) m.set(name, usedParameter(name, params.at(name, date)));
     if (byDate.size > 1000) byDate.clear();
     byDate.set(date, m);
   }
   return m;
 }
+const parameterAt = (pv: Map<string, UsedParameter>, name: string): UsedParameter => pv.get(name) ?? usedParameter(name, undefined);
+
+type ExprFn = (F: Facts, P: (number | null)[], D: string, T: string) => Value;
+const exprCache = new WeakMap<Expr, { fn: ExprFn; params: string[] }>();
 
 /** Evaluates an expression over facts and parameters at a date (three-valued, like SQL). */
 export function evalExpr(e: Expr, facts: Facts, params: ParameterSet, date: string, today: string = date): Value {
-  return compile(e)({ facts, pv: parametersAt(params, date), date, today });
+  let c = exprCache.get(e);
+  if (!c) {
+    const refs = referencesOf(e);
+    const facts = [...refs.facts];
+    const names = [...refs.params];
+    const em = new Emitter((f) => `f${facts.indexOf(f)}`, (p) => `p${names.indexOf(p)}`, 'D', 'T');
+    const x = em.expr(e);
+    const src = `${HELPER_PRELUDE}return function (F, P, D, T) {\n${[...readFacts(facts, facts.length), ...names.map((_, i) => `const p${i} = P[${i}];`), em.source].join('\n')}\nreturn ${x};\n};`;
+    c = { fn: new Function('H', 'K', src)(HELPERS, em.consts) as ExprFn, params: names };
+    exprCache.set(e, c);
+  }
+  const pv = parametersAt(params, date);
+  return c.fn(facts, c.params.map((p) => parameterAt(pv, p).value), date, today);
 }
 
 /** Fills `{fact.name}` and `{param_name}` placeholders of a template. */
@@ -176,69 +145,278 @@ function fill(template: L, values: Record<string, Value>): L {
 }
 
 const MISSING: L = { az: 'Qərar vermək mümkün deyil: çatışmır {missing}', ru: 'Невозможно решить: не хватает {missing}', en: 'Cannot decide: missing {missing}' };
+const AMOUNT: Record<Rule['payment'], L> = {
+  one_off: { az: 'Məbləğ: {amount} AZN', ru: 'Сумма: {amount} AZN', en: 'Amount: {amount} AZN' },
+  monthly: { az: 'Məbləğ: ayda {amount} AZN', ru: 'Сумма: {amount} AZN в месяц', en: 'Amount: {amount} AZN a month' },
+};
+const AMOUNT_NOT_COMPUTED: L = {
+  az: 'Məbləğ bütün şərtlər ödəndikdə hesablanır', ru: 'Сумма рассчитывается, когда выполнены все условия', en: 'The amount is computed once every condition is met',
+};
 
 /** The date a rule is evaluated at for a subject: the event's date, or the given date. */
 export const evaluationDate = (rule: Rule, facts: Facts, today: string): string =>
   rule.evaluateAt === 'event' && typeof facts['event.date'] === 'string' ? facts['event.date'] : today;
 
-/** What each part of a rule reads, worked out once per rule. */
-interface RuleMeta {
-  conds: { cond: Condition; when: Compiled; facts: FactName[]; params: string[] }[];
-  amount: Compiled; amountFacts: FactName[]; amountParams: string[]; allParams: string[];
-  periodFrom?: Compiled; periodTo?: Compiled;
+/** The parameters of a rule at one date (with a parameter set), looked up once and shared by every evaluation there. */
+interface Bundle {
+  inForce: boolean;
+  /** Values in the order of CompiledRule.params: what the generated function reads. */
+  P: (number | null)[];
+  perCondition: readonly (readonly UsedParameter[])[];
+  /** Those of the amount and period formulas. */
+  payment: readonly UsedParameter[];
+  all: readonly UsedParameter[];
 }
-const metaCache = new WeakMap<Rule, RuleMeta>();
-const usedCache = new WeakMap<Map<string, UsedParameter>, WeakMap<RuleMeta, { perCondition: UsedParameter[][]; all: UsedParameter[] }>>();
-/** The parameters each condition (and the rule as a whole) uses at a date, looked up once. */
-function usedAt(meta: RuleMeta, pv: Map<string, UsedParameter>) {
-  let byMeta = usedCache.get(pv);
-  if (!byMeta) usedCache.set(pv, (byMeta = new WeakMap()));
-  let u = byMeta.get(meta);
-  if (!u) byMeta.set(meta, (u = { perCondition: meta.conds.map((c) => c.params.map((p) => pv.get(p)!)), all: meta.allParams.map((p) => pv.get(p)!) }));
-  return u;
+
+/**
+ * A rule compiled once: one generated function that reads the facts, evaluates every condition,
+ * the amount and the period, and returns the result with what it read (see RuleEvaluation).
+ */
+interface CompiledRule {
+  rule: Rule;
+  id: string;
+  version: number;
+  atEvent: boolean;
+  /** Every parameter the rule reads; the generated function takes their values in this order. */
+  params: string[];
+  /**
+   * What the result keeps of the facts, by name: every fact the rule reads, then those only its
+   * explanations mention. Slot i of the captured values; the condition results follow.
+   */
+  slot: Map<string, number>;
+  results: number;
+  conds: { id: string; legal: string; pass: L; fail: L; facts: FactName[]; params: string[] }[];
+  amountFacts: FactName[];
+  amountParams: string[];
+  /** What the amount and period formulas read. */
+  paymentFacts: FactName[];
+  paymentParams: string[];
+  run: (F: Facts, P: (number | null)[], D: string, T: string, C: CompiledRule, B: Bundle) => RuleEvaluation;
+  bundles: WeakMap<ParameterSet, Map<string, Bundle>>;
+  lastParams?: ParameterSet;
+  lastDate?: string;
+  lastBundle?: Bundle;
 }
-function metaOf(rule: Rule): RuleMeta {
-  let m = metaCache.get(rule);
-  if (m) return m;
-  const all = new Set<string>();
-  const conds = rule.conditions.map((cond) => {
-    const r = referencesOf(cond.when);
-    for (const p of r.params) all.add(p);
-    return { cond, when: compile(cond.when), facts: [...r.facts], params: [...r.params] };
+
+const compiledCache = new WeakMap<Rule, CompiledRule>();
+let lastRule: Rule | undefined;
+let lastCompiled: CompiledRule | undefined;
+
+function compiledOf(rule: Rule): CompiledRule {
+  let c = compiledCache.get(rule);
+  if (!c) compiledCache.set(rule, (c = compileRule(rule)));
+  lastRule = rule;
+  lastCompiled = c;
+  return c;
+}
+
+const PLACEHOLDER = /\{([a-z_.]+)\}/g;
+
+function compileRule(rule: Rule): CompiledRule {
+  const params = ruleParams(rule);
+  const facts: string[] = ruleFacts(rule);
+  const readByRule = facts.length;
+  for (const cond of rule.conditions) {
+    for (const text of [cond.explain.pass, cond.explain.fail].flatMap((t) => [t.az, t.ru, t.en])) {
+      for (const m of text.matchAll(PLACEHOLDER)) if (m[1]! in FACTS && !facts.includes(m[1]!)) facts.push(m[1]!);
+    }
+  }
+  const slot = new Map(facts.map((f, i) => [f, i]));
+  const em = new Emitter((f) => `f${slot.get(f)}`, (p) => `p${params.indexOf(p)}`, 'D', 'T');
+  const results = rule.conditions.map((cond, j) => {
+    em.line(`let r${j};`);
+    em.line('{');
+    const x = em.expr(cond.when);
+    em.line(`r${j} = ${x};`);
+    em.line('}');
+    return `r${j}`;
   });
-  const a = referencesOf(rule.amount);
-  for (const p of a.params) all.add(p);
-  m = {
-    conds, amount: compile(rule.amount), amountFacts: [...a.facts], amountParams: [...a.params], allParams: [...all],
-    periodFrom: rule.periodFrom && compile(rule.periodFrom), periodTo: rule.periodTo && compile(rule.periodTo),
+  em.line('let o = "eligible", m = null, pf = null, pt = null;');
+  if (results.length > 0) {
+    em.line(`if (${results.map((r) => `${r} === false`).join(' || ')}) o = "not_eligible";`);
+    em.line(`else if (${results.map((r) => `${r} === null`).join(' || ')}) o = "cannot_decide";`);
+    em.line('else {');
+  }
+  const amount = em.expr(rule.amount);
+  em.line(`m = ${amount};`);
+  em.line('if (m === null) o = "cannot_decide";');
+  em.line('else {');
+  if (rule.periodFrom) { const x = em.expr(rule.periodFrom); em.line(`pf = ${x};`); } else em.line('pf = D;');
+  if (rule.payment !== 'one_off' && rule.periodTo) { const x = em.expr(rule.periodTo); em.line(`pt = ${x};`); }
+  em.line('}');
+  if (results.length > 0) em.line('}');
+  em.line(`return new R(C, B, D, o, m, pf, pt, [${[...facts.map((_, i) => `a${i}`), ...results].join(', ')}]);`);
+  const body = [...readFacts(facts, readByRule), ...params.map((_, i) => `const p${i} = P[${i}];`), em.source].join('\n');
+  const src = `${HELPER_PRELUDE}return function rule_${rule.id.replace(/[^A-Za-z0-9_]/g, '_')}(F, P, D, T, C, B) {\n${body}\n};`;
+  const run = new Function('H', 'K', 'R', src)(HELPERS, em.consts, RuleEvaluation) as CompiledRule['run'];
+
+  const amountRefs = refsOf(rule.amount);
+  const paymentRefs = refsOf(rule.amount, rule.periodFrom, rule.periodTo);
+  return {
+    rule, id: rule.id, version: rule.version, atEvent: rule.evaluateAt === 'event', params, slot, results: facts.length,
+    conds: rule.conditions.map((cond) => {
+      const r = refsOf(cond.when);
+      return { id: cond.id, legal: cond.legal, pass: cond.explain.pass, fail: cond.explain.fail, facts: r.facts, params: r.params };
+    }),
+    amountFacts: amountRefs.facts, amountParams: amountRefs.params, paymentFacts: paymentRefs.facts, paymentParams: paymentRefs.params,
+    run, bundles: new WeakMap(),
   };
-  metaCache.set(rule, m);
-  return m;
+}
+
+/** The facts and parameters some expressions read, in order of first use. */
+function refsOf(...es: (Expr | undefined)[]): { facts: FactName[]; params: string[] } {
+  const out = { facts: new Set<FactName>(), params: new Set<string>() };
+  for (const e of es) if (e) referencesOf(e, out);
+  return { facts: [...out.facts], params: [...out.params] };
+}
+
+/** The parameters of a compiled rule at a date, looked up once per parameter set and date. */
+function bundleOf(c: CompiledRule, params: ParameterSet, date: string): Bundle {
+  let byDate = c.bundles.get(params);
+  if (!byDate) c.bundles.set(params, (byDate = new Map()));
+  let b = byDate.get(date);
+  if (!b) {
+    const pv = parametersAt(params, date);
+    const used = (names: Iterable<string>) => Object.freeze([...names].map((n) => parameterAt(pv, n)));
+    const rule = c.rule;
+    b = {
+      inForce: date >= rule.effective.from && (!rule.effective.to || date < rule.effective.to),
+      P: c.params.map((n) => parameterAt(pv, n).value),
+      perCondition: Object.freeze(c.conds.map((cond) => used(cond.params))),
+      payment: used(c.paymentParams),
+      all: used(c.params),
+    };
+    if (byDate.size > 1000) byDate.clear();
+    byDate.set(date, b);
+  }
+  c.lastParams = params;
+  c.lastDate = date;
+  c.lastBundle = b;
+  return b;
 }
 
 /** A trace step; its explanation (three languages) is rendered when first read. */
 class Step implements TraceStep {
   private rendered?: L;
-  private used?: Record<string, Value>;
-  constructor(readonly condition: string, readonly result: boolean | null, private readonly all: Facts, private readonly names: FactName[],
-    readonly parameters: UsedParameter[], readonly legal: string, private readonly template: L, private readonly missing: string) {}
-  /** The facts this condition read (picked when first asked for). */
-  get facts(): Record<string, Value> {
-    if (!this.used) {
-      this.used = {};
-      for (const f of this.names) this.used[f] = (this.all[f] ?? null) as Value;
-    }
-    return this.used;
-  }
-  get explanation(): L {
-    return (this.rendered ??= fill(this.template, this.result === null
-      ? { missing: this.missing }
-      // A text may mention any fact of the subject (e.g. the event date), not only those the condition tests.
-      : { ...(this.all as Record<string, Value>), ...this.facts, ...Object.fromEntries(this.parameters.map((p) => [p.name, p.value])) }));
-  }
+  constructor(readonly condition: string, readonly result: boolean | null, readonly facts: Record<string, Value>, readonly parameters: UsedParameter[],
+    readonly legal: string, private readonly template: L, private readonly values: Record<string, Value>) {}
+  get explanation(): L { return (this.rendered ??= fill(this.template, this.values)); }
   toJSON() {
     return { condition: this.condition, result: this.result, facts: this.facts, parameters: this.parameters, legal: this.legal, explanation: this.explanation };
   }
+}
+
+/** The amount step; its explanation is rendered when first read. */
+class Payment implements AmountStep {
+  private rendered?: L;
+  constructor(readonly amount: number | null, readonly facts: Record<string, Value>, readonly parameters: UsedParameter[], readonly legal: string,
+    private readonly template: L, private readonly values: Record<string, Value>) {}
+  get explanation(): L { return (this.rendered ??= fill(this.template, this.values)); }
+  toJSON() { return { amount: this.amount, facts: this.facts, parameters: this.parameters, legal: this.legal, explanation: this.explanation }; }
+}
+
+/** What is worked out from the captured values on first read: the missing facts and the trace. */
+interface Details { missing: string[]; stepMissing: string[]; amountMissing: string[]; amountTried: boolean; trace?: TraceStep[]; amountStep?: AmountStep; parameters?: UsedParameter[] }
+
+/**
+ * The result of the generated function. Evaluation keeps everything the trace shows — the value
+ * of every fact the rule reads or its texts mention, each condition's result, and the parameter
+ * values in force on the date (shared, frozen) — and builds the trace objects from them when
+ * first read. Reading it later gives the same trace even if the caller's facts object changed.
+ */
+class RuleEvaluation implements Evaluation {
+  private details: Details | undefined = undefined;
+  constructor(private readonly c: CompiledRule, private readonly b: Bundle, readonly evalDate: string, readonly outcome: Outcome,
+    readonly amount: number | null, readonly periodFrom: string | null, readonly periodTo: string | null, private readonly v: readonly unknown[]) {}
+
+  get ruleId(): string { return this.c.id; }
+  get ruleVersion(): number { return this.c.version; }
+  get missing(): string[] { return this.outcome === 'cannot_decide' ? this.worked().missing : []; }
+  get parameters(): UsedParameter[] { const d = this.worked(); return (d.parameters ??= [...this.b.all]); }
+
+  /** A captured fact value (undefined when the subject does not have the fact). */
+  private fact(name: string): Value | undefined { return this.v[this.c.slot.get(name)!] as Value | undefined; }
+  private result(i: number): boolean | null { return this.v[this.c.results + i] as boolean | null; }
+
+  /** The missing facts and parameters, in the order the conditions (then the amount) met them, as the evaluator always listed them. */
+  private worked(): Details {
+    if (this.details) return this.details;
+    const missing: string[] = [];
+    const stepMissing: string[] = [];
+    let amountTried = true;
+    this.c.conds.forEach((cond, i) => {
+      const r = this.result(i);
+      if (r === false) amountTried = false;
+      else if (r === null) {
+        amountTried = false;
+        for (const f of cond.facts) if ((this.fact(f) ?? null) === null && !missing.includes(f)) missing.push(f);
+        for (const p of this.b.perCondition[i]!) if (p.value === null && !missing.includes(p.name)) missing.push(p.name);
+      }
+      stepMissing.push(r === null ? missing.join(', ') : '');
+    });
+    const amountMissing: string[] = [];
+    if (amountTried && this.amount === null) {
+      for (const f of this.c.amountFacts) if ((this.fact(f) ?? null) === null) amountMissing.push(f);
+      for (const p of this.b.payment) if (this.c.amountParams.includes(p.name) && p.value === null) amountMissing.push(p.name);
+      missing.push(...amountMissing);
+    }
+    return (this.details = { missing, stepMissing, amountMissing, amountTried });
+  }
+
+  /** The facts of the subject as captured (every one the rule reads or mentions), for explanations. */
+  private mentioned(): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const [name, i] of this.c.slot) if (this.v[i] !== undefined) out[name] = this.v[i] as Value;
+    return out;
+  }
+  private picked(names: readonly string[]): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const f of names) out[f] = this.fact(f) ?? null;
+    return out;
+  }
+
+  get trace(): TraceStep[] {
+    const d = this.worked();
+    if (d.trace) return d.trace;
+    const all = this.mentioned();
+    return (d.trace = this.c.conds.map((cond, i) => {
+      const result = this.result(i);
+      const facts = this.picked(cond.facts);
+      const parameters = [...this.b.perCondition[i]!];
+      // A text may mention any fact of the subject (e.g. the event date), not only those the condition tests.
+      const values = result === null ? { missing: d.stepMissing[i]! } : { ...all, ...facts, ...Object.fromEntries(parameters.map((p) => [p.name, p.value])) };
+      return new Step(cond.id, result, facts, parameters, cond.legal, result === null ? MISSING : result ? cond.pass : cond.fail, values);
+    }));
+  }
+
+  get amountStep(): AmountStep {
+    const d = this.worked();
+    if (d.amountStep) return d.amountStep;
+    const facts = this.picked(this.c.paymentFacts);
+    const parameters = [...this.b.payment];
+    const [template, values] = !d.amountTried ? [AMOUNT_NOT_COMPUTED, {}]
+      : this.amount === null ? [MISSING, { missing: d.amountMissing.join(', ') }]
+      : [AMOUNT[this.c.rule.payment], { amount: this.amount }];
+    return (d.amountStep = new Payment(d.amountTried ? this.amount : null, facts, parameters, this.c.rule.legalBasis, template, values));
+  }
+
+  toJSON() {
+    return {
+      ruleId: this.ruleId, ruleVersion: this.ruleVersion, evalDate: this.evalDate, outcome: this.outcome, amount: this.amount, periodFrom: this.periodFrom,
+      periodTo: this.periodTo, missing: this.missing, trace: this.trace, amountStep: this.amountStep, parameters: this.parameters,
+    };
+  }
+  [Symbol.for('nodejs.util.inspect.custom')]() { return this.toJSON(); }
+}
+
+/** The result for a date the rule is not in force on: not eligible, with that as the only step. */
+function notInForce(c: CompiledRule, date: string): Evaluation {
+  return {
+    ruleId: c.id, ruleVersion: c.version, evalDate: date, outcome: 'not_eligible', amount: null, periodFrom: null, periodTo: null, missing: [], parameters: [],
+    trace: [{ condition: 'in_force', result: false, facts: {}, parameters: [], legal: c.rule.legalBasis,
+      explanation: { az: `Qayda ${date} tarixində qüvvədə deyil`, ru: `Правило не действует на ${date}`, en: `The rule is not in force on ${date}` } }],
+    amountStep: null,
+  };
 }
 
 /**
@@ -247,55 +425,12 @@ class Step implements TraceStep {
  * the facts and parameters that are missing.
  */
 export function evaluateRule(rule: Rule, facts: Facts, params: ParameterSet, today: string): Evaluation {
-  const date = evaluationDate(rule, facts, today);
-  const inForce = date >= rule.effective.from && (!rule.effective.to || date < rule.effective.to);
-  if (!inForce) {
-    return {
-      ruleId: rule.id, ruleVersion: rule.version, evalDate: date, outcome: 'not_eligible', amount: null, periodFrom: null, periodTo: null, missing: [], parameters: [],
-      trace: [{ condition: 'in_force', result: false, facts: {}, parameters: [], legal: rule.legalBasis,
-        explanation: { az: `Qayda ${date} tarixində qüvvədə deyil`, ru: `Правило не действует на ${date}`, en: `The rule is not in force on ${date}` } }],
-    };
-  }
-  const meta = metaOf(rule);
-  const pv = parametersAt(params, date);
-  const env: Env = { facts, pv, date, today };
-  const trace: TraceStep[] = [];
-  const missing: string[] = [];
-  let anyFalse = false;
-  let anyUnknown = false;
-  const usedParams = usedAt(meta, pv);
-  for (let i = 0; i < meta.conds.length; i++) {
-    const c = meta.conds[i]!;
-    const result = c.when(env) as boolean | null;
-    const used = usedParams.perCondition[i]!;
-    if (result === false) anyFalse = true;
-    else if (result === null) {
-      anyUnknown = true;
-      for (const f of c.facts) if (isNull((facts[f] ?? null) as Value) && !missing.includes(f)) missing.push(f);
-      for (const p of used) if (p.value === null && !missing.includes(p.name)) missing.push(p.name);
-    }
-    const template = result === null ? MISSING : result ? c.cond.explain.pass : c.cond.explain.fail;
-    trace.push(new Step(c.cond.id, result, facts, c.facts, used, c.cond.legal, template, result === null ? missing.join(', ') : ''));
-  }
-  let outcome: Outcome = anyFalse ? 'not_eligible' : anyUnknown ? 'cannot_decide' : 'eligible';
-  let amount: number | null = null;
-  let periodFrom: string | null = null;
-  let periodTo: string | null = null;
-  if (outcome === 'eligible') {
-    amount = meta.amount(env) as number | null;
-    if (amount === null) {
-      outcome = 'cannot_decide';
-      for (const f of meta.amountFacts) if ((facts[f] ?? null) === null) missing.push(f);
-      for (const p of meta.amountParams) if (pv.get(p)!.value === null) missing.push(p);
-    } else {
-      periodFrom = meta.periodFrom ? (meta.periodFrom(env) as string | null) : date;
-      periodTo = rule.payment === 'one_off' ? null : meta.periodTo ? (meta.periodTo(env) as string | null) : null;
-    }
-  }
-  return {
-    ruleId: rule.id, ruleVersion: rule.version, evalDate: date, outcome, amount, periodFrom, periodTo,
-    missing: outcome === 'cannot_decide' ? missing : [], trace, parameters: usedParams.all,
-  };
+  const c = rule === lastRule ? lastCompiled! : compiledOf(rule);
+  let date = today;
+  if (c.atEvent) { const d = facts['event.date']; if (typeof d === 'string') date = d; }
+  const b = c.lastParams === params && c.lastDate === date ? c.lastBundle! : bundleOf(c, params, date);
+  if (!b.inForce) return notInForce(c, date);
+  return c.run(facts, b.P, date, today, c, b);
 }
 
 /** The type of a fact, for the SQL compiler and the loader. */

@@ -30,11 +30,16 @@ export const ParameterFile = Type.Object({
 }, { additionalProperties: false });
 export type ParameterFile = Static<typeof ParameterFile>;
 
-/** One value of a parameter with the period it is in force from. */
+/** Where a parameter value comes from: an entry of its file's `meta.sources`. */
+export interface ParameterSource { id: string; title: string; url?: string }
+
+/** One value of a parameter with the period it is in force from and its sources. */
 export interface ParameterValue {
   from: string;
   value: number;
   sourceIds: string[];
+  /** The sources named by `sourceIds`, with their titles and addresses. */
+  sources: ParameterSource[];
   unconfirmed: boolean;
 }
 
@@ -74,6 +79,9 @@ export function lineOfPointer(text: string, pointer: string): number | undefined
   return at === 0 ? undefined : text.slice(0, at).split('\n').length;
 }
 
+/** The source of a value set by a what-if simulation. */
+const SIMULATION: ParameterSource = { id: 'simulation', title: 'What-if simulation (not in force)' };
+
 /**
  * Every legal parameter in force at any date. `at(name, date)` gives the value in force on that
  * date (the latest value whose `from` is not after it) or undefined before the first value.
@@ -94,7 +102,7 @@ export class ParameterSet {
   withOverride(name: string, from: string, value: number): ParameterSet {
     const p = this.parameters.get(name);
     if (!p) throw new Error(`unknown parameter ${name}`);
-    const values = [...p.values.filter((v) => v.from !== from), { from, value, sourceIds: ['simulation'], unconfirmed: true }]
+    const values = [...p.values.filter((v) => v.from !== from), { from, value, sourceIds: ['simulation'], sources: [SIMULATION], unconfirmed: true }]
       .sort((a, b) => a.from.localeCompare(b.from));
     return new ParameterSet(new Map([...this.parameters, [name, { ...p, values }]]));
   }
@@ -115,7 +123,7 @@ export function parseParameterFile(file: string, text: string): { parameters: Pa
   }
   const f = json as ParameterFile;
   const problems: LoadProblem[] = [];
-  const sourceIds = new Set(f.meta.sources.map((s) => s.id));
+  const sourceById = new Map(f.meta.sources.map((s): [string, ParameterSource] => [s.id, s.url ? { id: s.id, title: s.title, url: s.url } : { id: s.id, title: s.title }]));
   const parameters: Parameter[] = [];
   for (const [name, p] of Object.entries(f.parameters)) {
     p.values.forEach((v, i) => {
@@ -124,11 +132,13 @@ export function parseParameterFile(file: string, text: string): { parameters: Pa
         problems.push({ file, path: `${ptr}/from`, line: lineOfPointer(text, `${ptr}/from`), problem: `not a calendar date: ${v.from}` });
       }
       if (i > 0 && v.from <= p.values[i - 1]!.from) problems.push({ file, path: `${ptr}/from`, line: lineOfPointer(text, `/parameters/${name}`), problem: 'values must be in increasing date order' });
-      for (const s of v.source_ids) if (!sourceIds.has(s)) problems.push({ file, path: `${ptr}/source_ids`, line: lineOfPointer(text, `/parameters/${name}`), problem: `unknown source id ${s}` });
+      for (const s of v.source_ids) if (!sourceById.has(s)) problems.push({ file, path: `${ptr}/source_ids`, line: lineOfPointer(text, `/parameters/${name}`), problem: `unknown source id ${s}` });
     });
     parameters.push({
       name, unit: p.unit, description: p.description, file,
-      values: p.values.map((v) => ({ from: v.from, value: v.value, sourceIds: v.source_ids, unconfirmed: v.confidence === 'unconfirmed' })),
+      values: p.values.map((v) => ({
+        from: v.from, value: v.value, sourceIds: v.source_ids, sources: v.source_ids.flatMap((id) => sourceById.get(id) ?? []), unconfirmed: v.confidence === 'unconfirmed',
+      })),
     });
   }
   return { parameters, problems };

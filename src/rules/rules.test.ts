@@ -50,7 +50,7 @@ describe('hand-computed decisions', () => {
     const e = evaluateRule(childbirthAllowance, birth, rb.params, '2026-11-01');
     assert.equal(e.outcome, 'eligible');
     assert.equal(e.amount, 600);
-    assert.deepEqual(e.parameters, [{ name: 'childbirth_allowance', value: 600, from: '2025-07-01', unconfirmed: false }]);
+    assert.deepEqual(e.parameters.map(({ sources, ...p }) => ({ ...p, sources: sources.map((s) => s.id) })), [{ name: 'childbirth_allowance', value: 600, from: '2025-07-01', unconfirmed: false, sources: ['23', '24', '25'] }]);
     assert.equal(evaluateRule(childbirthAllowance, { ...birth, 'event.stillbirth': true }, rb.params, '2026-11-01').outcome, 'not_eligible');
     assert.equal(evaluateRule(childbirthAllowance, { ...birth, 'event.date': '2025-06-30' }, rb.params, '2026-11-01').outcome, 'not_eligible');
   });
@@ -149,7 +149,7 @@ describe('hand-computed decisions', () => {
     const step = e.trace.find((t) => t.condition === 'income_below_need')!;
     assert.equal(step.result, true);
     assert.deepEqual(step.facts, { 'household.monthly_income': 500, 'household.size': 3 });
-    assert.deepEqual(step.parameters, [{ name: 'need_criterion', value: 300, from: '2026-01-01', unconfirmed: false }]);
+    assert.deepEqual(step.parameters, [{ name: 'need_criterion', value: 300, from: '2026-01-01', unconfirmed: false, sources: [{ id: '18', title: 'Menafn: need criterion 2026', url: 'https://menafn.com/1110534831' }] }]);
     assert.match(step.legal, /Targeted State Social Assistance/);
     assert.equal(step.explanation.en, 'The family\'s average monthly income (500 AZN) is below the need criterion (300 × 3)');
     assert.match(step.explanation.az, /ehtiyac meyarından \(300 × 3\)/);
