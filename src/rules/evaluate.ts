@@ -138,20 +138,31 @@ export function evalExpr(e: Expr, facts: Facts, params: ParameterSet, date: stri
   return c.fn(facts, c.params.map((p) => parameterAt(pv, p).value), date, today);
 }
 
-/** Fills `{fact.name}` and `{param_name}` placeholders of a template. */
-function fill(template: L, values: Record<string, Value>): L {
-  const f = (s: string) => s.replace(/\{([a-z_.]+)\}/g, (m, k: string) => (k in values ? String(values[k] ?? '?') : m));
-  return { az: f(template.az), ru: f(template.ru), en: f(template.en) };
-}
+/**
+ * A placeholder of an explanation, resolved when the rule is compiled: the index of the
+ * condition's parameter it names, or the slot of the captured fact (`own`: a fact the condition
+ * reads), or neither.
+ */
+interface Hole { name: string; param: number; slot: number; own: boolean }
+/** A text split at its `{name}` placeholders: text, hole, text, …, text. */
+type Parts = (string | Hole)[];
+interface Split { az: Parts; ru: Parts; en: Parts }
+const PLACEHOLDER_SPLIT = /\{([a-z_.]+)\}/;
+const NOWHERE = (name: string): Hole => ({ name, param: -1, slot: -1, own: false });
+/** Splits a text in every language; `resolve` says where each placeholder's value is. */
+const split = (t: L, resolve: (name: string) => Hole = NOWHERE): Split => {
+  const parts = (s: string): Parts => s.split(PLACEHOLDER_SPLIT).map((x, k) => (k % 2 === 1 ? resolve(x) : x));
+  return { az: parts(t.az), ru: parts(t.ru), en: parts(t.en) };
+};
 
-const MISSING: L = { az: 'Qərar vermək mümkün deyil: çatışmır {missing}', ru: 'Невозможно решить: не хватает {missing}', en: 'Cannot decide: missing {missing}' };
-const AMOUNT: Record<Rule['payment'], L> = {
-  one_off: { az: 'Məbləğ: {amount} AZN', ru: 'Сумма: {amount} AZN', en: 'Amount: {amount} AZN' },
-  monthly: { az: 'Məbləğ: ayda {amount} AZN', ru: 'Сумма: {amount} AZN в месяц', en: 'Amount: {amount} AZN a month' },
+const MISSING = split({ az: 'Qərar vermək mümkün deyil: çatışmır {missing}', ru: 'Невозможно решить: не хватает {missing}', en: 'Cannot decide: missing {missing}' });
+const AMOUNT: Record<Rule['payment'], Split> = {
+  one_off: split({ az: 'Məbləğ: {amount} AZN', ru: 'Сумма: {amount} AZN', en: 'Amount: {amount} AZN' }),
+  monthly: split({ az: 'Məbləğ: ayda {amount} AZN', ru: 'Сумма: {amount} AZN в месяц', en: 'Amount: {amount} AZN a month' }),
 };
-const AMOUNT_NOT_COMPUTED: L = {
+const AMOUNT_NOT_COMPUTED = split({
   az: 'Məbləğ bütün şərtlər ödəndikdə hesablanır', ru: 'Сумма рассчитывается, когда выполнены все условия', en: 'The amount is computed once every condition is met',
-};
+});
 
 /** The date a rule is evaluated at for a subject: the event's date, or the given date. */
 export const evaluationDate = (rule: Rule, facts: Facts, today: string): string =>
@@ -185,11 +196,13 @@ interface CompiledRule {
    */
   slot: Map<string, number>;
   results: number;
-  conds: { id: string; legal: string; pass: L; fail: L; facts: FactName[]; params: string[] }[];
+  conds: { id: string; legal: string; pass: Split; fail: Split; facts: FactName[]; factSlots: number[]; params: string[] }[];
   amountFacts: FactName[];
+  amountFactSlots: number[];
   amountParams: string[];
   /** What the amount and period formulas read. */
   paymentFacts: FactName[];
+  paymentFactSlots: number[];
   paymentParams: string[];
   run: (F: Facts, P: (number | null)[], D: string, T: string, C: CompiledRule, B: Bundle) => RuleEvaluation;
   bundles: WeakMap<ParameterSet, Map<string, Bundle>>;
@@ -250,15 +263,21 @@ function compileRule(rule: Rule): CompiledRule {
   const src = `${HELPER_PRELUDE}return function rule_${rule.id.replace(/[^A-Za-z0-9_]/g, '_')}(F, P, D, T, C, B) {\n${body}\n};`;
   const run = new Function('H', 'K', 'R', src)(HELPERS, em.consts, RuleEvaluation) as CompiledRule['run'];
 
+  const slotOf = (f: string) => slot.get(f)!;
   const amountRefs = refsOf(rule.amount);
   const paymentRefs = refsOf(rule.amount, rule.periodFrom, rule.periodTo);
   return {
     rule, id: rule.id, version: rule.version, atEvent: rule.evaluateAt === 'event', params, slot, results: facts.length,
     conds: rule.conditions.map((cond) => {
       const r = refsOf(cond.when);
-      return { id: cond.id, legal: cond.legal, pass: cond.explain.pass, fail: cond.explain.fail, facts: r.facts, params: r.params };
+      const resolve = (name: string): Hole => ({ name, param: r.params.indexOf(name), slot: slot.get(name) ?? -1, own: (r.facts as string[]).includes(name) });
+      return {
+        id: cond.id, legal: cond.legal, pass: split(cond.explain.pass, resolve), fail: split(cond.explain.fail, resolve),
+        facts: r.facts, factSlots: r.facts.map(slotOf), params: r.params,
+      };
     }),
-    amountFacts: amountRefs.facts, amountParams: amountRefs.params, paymentFacts: paymentRefs.facts, paymentParams: paymentRefs.params,
+    amountFacts: amountRefs.facts, amountFactSlots: amountRefs.facts.map(slotOf), amountParams: amountRefs.params,
+    paymentFacts: paymentRefs.facts, paymentFactSlots: paymentRefs.facts.map(slotOf), paymentParams: paymentRefs.params,
     run, bundles: new WeakMap(),
   };
 }
@@ -297,10 +316,10 @@ function bundleOf(c: CompiledRule, params: ParameterSet, date: string): Bundle {
 
 /** A trace step; its explanation (three languages) is rendered when first read. */
 class Step implements TraceStep {
-  private rendered?: L;
+  private rendered: L | undefined = undefined;
   constructor(readonly condition: string, readonly result: boolean | null, readonly facts: Record<string, Value>, readonly parameters: UsedParameter[],
-    readonly legal: string, private readonly template: L, private readonly values: Record<string, Value>) {}
-  get explanation(): L { return (this.rendered ??= fill(this.template, this.values)); }
+    readonly legal: string, private readonly e: RuleEvaluation, private readonly i: number) {}
+  get explanation(): L { return (this.rendered ??= this.e.explain(this.i)); }
   toJSON() {
     return { condition: this.condition, result: this.result, facts: this.facts, parameters: this.parameters, legal: this.legal, explanation: this.explanation };
   }
@@ -308,10 +327,10 @@ class Step implements TraceStep {
 
 /** The amount step; its explanation is rendered when first read. */
 class Payment implements AmountStep {
-  private rendered?: L;
+  private rendered: L | undefined = undefined;
   constructor(readonly amount: number | null, readonly facts: Record<string, Value>, readonly parameters: UsedParameter[], readonly legal: string,
-    private readonly template: L, private readonly values: Record<string, Value>) {}
-  get explanation(): L { return (this.rendered ??= fill(this.template, this.values)); }
+    private readonly e: RuleEvaluation) {}
+  get explanation(): L { return (this.rendered ??= this.e.explain(-1)); }
   toJSON() { return { amount: this.amount, facts: this.facts, parameters: this.parameters, legal: this.legal, explanation: this.explanation }; }
 }
 
@@ -334,8 +353,8 @@ class RuleEvaluation implements Evaluation {
   get missing(): string[] { return this.outcome === 'cannot_decide' ? this.worked().missing : []; }
   get parameters(): UsedParameter[] { const d = this.worked(); return (d.parameters ??= [...this.b.all]); }
 
-  /** A captured fact value (undefined when the subject does not have the fact). */
-  private fact(name: string): Value | undefined { return this.v[this.c.slot.get(name)!] as Value | undefined; }
+  /** A captured fact value, unknown as null. */
+  private fact(slot: number): Value { return (this.v[slot] ?? null) as Value; }
   private result(i: number): boolean | null { return this.v[this.c.results + i] as boolean | null; }
 
   /** The missing facts and parameters, in the order the conditions (then the amount) met them, as the evaluator always listed them. */
@@ -344,60 +363,84 @@ class RuleEvaluation implements Evaluation {
     const missing: string[] = [];
     const stepMissing: string[] = [];
     let amountTried = true;
-    this.c.conds.forEach((cond, i) => {
+    for (let i = 0; i < this.c.conds.length; i++) {
       const r = this.result(i);
       if (r === false) amountTried = false;
       else if (r === null) {
         amountTried = false;
-        for (const f of cond.facts) if ((this.fact(f) ?? null) === null && !missing.includes(f)) missing.push(f);
+        const cond = this.c.conds[i]!;
+        for (let k = 0; k < cond.facts.length; k++) if (this.fact(cond.factSlots[k]!) === null && !missing.includes(cond.facts[k]!)) missing.push(cond.facts[k]!);
         for (const p of this.b.perCondition[i]!) if (p.value === null && !missing.includes(p.name)) missing.push(p.name);
       }
       stepMissing.push(r === null ? missing.join(', ') : '');
-    });
+    }
     const amountMissing: string[] = [];
     if (amountTried && this.amount === null) {
-      for (const f of this.c.amountFacts) if ((this.fact(f) ?? null) === null) amountMissing.push(f);
+      for (let k = 0; k < this.c.amountFacts.length; k++) if (this.fact(this.c.amountFactSlots[k]!) === null) amountMissing.push(this.c.amountFacts[k]!);
       for (const p of this.b.payment) if (this.c.amountParams.includes(p.name) && p.value === null) amountMissing.push(p.name);
       missing.push(...amountMissing);
     }
     return (this.details = { missing, stepMissing, amountMissing, amountTried });
   }
 
-  /** The facts of the subject as captured (every one the rule reads or mentions), for explanations. */
-  private mentioned(): Record<string, Value> {
+  private picked(names: readonly string[], slots: readonly number[]): Record<string, Value> {
     const out: Record<string, Value> = {};
-    for (const [name, i] of this.c.slot) if (this.v[i] !== undefined) out[name] = this.v[i] as Value;
-    return out;
-  }
-  private picked(names: readonly string[]): Record<string, Value> {
-    const out: Record<string, Value> = {};
-    for (const f of names) out[f] = this.fact(f) ?? null;
+    for (let k = 0; k < names.length; k++) out[names[k]!] = this.fact(slots[k]!);
     return out;
   }
 
   get trace(): TraceStep[] {
     const d = this.worked();
     if (d.trace) return d.trace;
-    const all = this.mentioned();
-    return (d.trace = this.c.conds.map((cond, i) => {
-      const result = this.result(i);
-      const facts = this.picked(cond.facts);
-      const parameters = [...this.b.perCondition[i]!];
-      // A text may mention any fact of the subject (e.g. the event date), not only those the condition tests.
-      const values = result === null ? { missing: d.stepMissing[i]! } : { ...all, ...facts, ...Object.fromEntries(parameters.map((p) => [p.name, p.value])) };
-      return new Step(cond.id, result, facts, parameters, cond.legal, result === null ? MISSING : result ? cond.pass : cond.fail, values);
-    }));
+    const trace: TraceStep[] = [];
+    for (let i = 0; i < this.c.conds.length; i++) {
+      const cond = this.c.conds[i]!;
+      trace.push(new Step(cond.id, this.result(i), this.picked(cond.facts, cond.factSlots), [...this.b.perCondition[i]!], cond.legal, this, i));
+    }
+    return (d.trace = trace);
   }
 
   get amountStep(): AmountStep {
     const d = this.worked();
-    if (d.amountStep) return d.amountStep;
-    const facts = this.picked(this.c.paymentFacts);
-    const parameters = [...this.b.payment];
-    const [template, values] = !d.amountTried ? [AMOUNT_NOT_COMPUTED, {}]
-      : this.amount === null ? [MISSING, { missing: d.amountMissing.join(', ') }]
-      : [AMOUNT[this.c.rule.payment], { amount: this.amount }];
-    return (d.amountStep = new Payment(d.amountTried ? this.amount : null, facts, parameters, this.c.rule.legalBasis, template, values));
+    return (d.amountStep ??= new Payment(d.amountTried ? this.amount : null, this.picked(this.c.paymentFacts, this.c.paymentFactSlots), [...this.b.payment], this.c.rule.legalBasis, this));
+  }
+
+  /** The explanation of condition i (of the amount for -1), in every language. */
+  explain(i: number): L {
+    const d = this.worked();
+    const r = i < 0 ? null : this.result(i);
+    const t = i < 0
+      ? (!d.amountTried ? AMOUNT_NOT_COMPUTED : this.amount === null ? MISSING : AMOUNT[this.c.rule.payment])
+      : r === null ? MISSING : r ? this.c.conds[i]!.pass : this.c.conds[i]!.fail;
+    return { az: this.render(t.az, i), ru: this.render(t.ru, i), en: this.render(t.en, i) };
+  }
+
+  private render(parts: Parts, i: number): string {
+    let out = parts[0] as string;
+    for (let k = 1; k < parts.length; k += 2) {
+      const h = parts[k] as Hole;
+      const v = this.placeholder(i, h);
+      out += (v === undefined ? `{${h.name}}` : v) + (parts[k + 1] as string);
+    }
+    return out;
+  }
+
+  /**
+   * The text for a placeholder in the explanation of condition i (-1: the amount): a parameter
+   * of the condition, a fact it read, or any other fact of the subject (a text may mention the
+   * event date); unknown values show as '?'; a name that is none of these stays as it is.
+   */
+  private placeholder(i: number, h: Hole): string | undefined {
+    const d = this.worked();
+    if (i < 0) {
+      if (h.name === 'amount' && this.amount !== null) return String(this.amount);
+      return h.name === 'missing' ? d.amountMissing.join(', ') : undefined;
+    }
+    if (this.result(i) === null) return h.name === 'missing' ? d.stepMissing[i] : undefined;
+    if (h.param >= 0) return String(this.b.perCondition[i]![h.param]!.value ?? '?');
+    if (h.slot < 0) return undefined;
+    const v = this.v[h.slot] as Value | undefined;
+    return v === undefined && !h.own ? undefined : String(v ?? '?');
   }
 
   toJSON() {
