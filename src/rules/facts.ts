@@ -91,17 +91,19 @@ function source(subject: Subject, whole = false): { base: string; joins: string;
       };
     case 'birth':
       return {
-        // Parents by id or FIN through left joins on unique keys (hash joins in a sweep, index
-        // look-ups for one event) rather than four sub-selects per birth; the child's columns ride
-        // along in the base row.
-        base: `select 'child:' || e.citizen_id as subject_key, coalesce(m1.citizen_id, m2.citizen_id, f1.citizen_id, f2.citizen_id) as citizen_id,
+        // The recipient: the mother, else the father, each by citizen id (the API's events and the
+        // generator's) or by FIN (older generated data). One LATERAL probe per birth through the
+        // primary key or the FIN index, stopping at the first found — not four joins of every citizen.
+        base: `select 'child:' || e.citizen_id as subject_key, par.citizen_id,
                  e.citizen_id as about_id, d.region_code, e.occurred_on as event_date, e.data,
                  ch.birth_date as ch_birth_date, ch.death_date as ch_death_date
                from life_events e join citizens ch on ch.citizen_id = e.citizen_id join districts d on d.district_code = ch.district_code
-               left join citizens m1 on m1.citizen_id = (e.data->>'motherCitizenId')::bigint
-               left join citizens m2 on m2.fin = (e.data->>'mother_fin')::bpchar
-               left join citizens f1 on f1.citizen_id = (e.data->>'fatherCitizenId')::bigint
-               left join citizens f2 on f2.fin = (e.data->>'father_fin')::bpchar
+               left join lateral (
+                 select p.citizen_id from citizens p where p.citizen_id = (e.data->>'motherCitizenId')::bigint
+                 union all select p.citizen_id from citizens p where p.fin = (e.data->>'mother_fin')::bpchar
+                 union all select p.citizen_id from citizens p where p.citizen_id = (e.data->>'fatherCitizenId')::bigint
+                 union all select p.citizen_id from citizens p where p.fin = (e.data->>'father_fin')::bpchar
+                 limit 1) par on true
                where e.type = 'birth'`,
         joins: '',
         facts: {
@@ -168,6 +170,22 @@ function source(subject: Subject, whole = false): { base: string; joins: string;
   }
 }
 
+/**
+ * Facts computed from the subject's own row (the event, the person, the child), with no join or
+ * sub-select: a sweep may test conditions over these before anything else is read (see `keep`).
+ */
+const BASE_FACTS: Record<Subject, readonly FactName[]> = {
+  person: ['person.birth_date', 'person.sex', 'person.alive', 'beneficiary.known'],
+  household: [],
+  birth: ['event.date', 'event.stillbirth', 'child.birth_date', 'child.alive'],
+  death: ['event.date'],
+  disability_assessment: ['event.date', 'event.degree', 'event.review_on', 'person.birth_date', 'person.alive', 'beneficiary.known'],
+  employment_end: ['event.date', 'event.reason', 'event.average_wage', 'person.birth_date', 'person.alive', 'beneficiary.known'],
+};
+
+/** Whether one subject has at most one row per subject key (households, births, deaths), or one per citizen under the key 'person'. */
+export const keyedByCitizen = (subject: Subject): boolean => subject === 'person' || subject === 'disability_assessment' || subject === 'employment_end';
+
 /** The subject kinds that provide each fact, checked against FACTS at load (see loader.ts). */
 export function factsProvided(subject: Subject): FactName[] {
   return Object.keys(source(subject).facts) as FactName[];
@@ -178,11 +196,25 @@ export function factsProvided(subject: Subject): FactName[] {
  * region_code, eval_date, and one column per fact. `evaluateAt` chooses the evaluation date
  * (the event's or `today`); rows are limited to evaluation dates in [from, to).
  */
-export function factsQuery(b: Binder, opts: { subject: Subject; evaluateAt: 'event' | 'today'; today: string; from: string; to?: string; filter?: SubjectFilter }): string {
+export function factsQuery(b: Binder, opts: {
+  subject: Subject; evaluateAt: 'event' | 'today'; today: string; from: string; to?: string; filter?: SubjectFilter;
+  /**
+   * Which rows to read (a sweep): those passing `early`, a predicate over the base row `b` built
+   * from the SQL of the base facts (undefined for a fact that is not one), and those whose
+   * about_id is among `openAboutIds` (a query) — applied before the other facts are read.
+   */
+  keep?: (baseFact: (f: FactName) => string | undefined) => { early: string; openAboutIds: string } | undefined;
+}): string {
   // Without a filter every subject is read: set-based look-ups instead of per-subject ones.
   const s = source(opts.subject, !opts.filter);
-  const today = b.bind(opts.today, 'date');
-  const evalDate = opts.evaluateAt === 'event' ? `coalesce(x.event_date, ${today})` : today;
+  // Bound on first use: a placeholder no statement text refers to has no type (an error).
+  let bound: string | undefined;
+  const todayRef = () => (bound ??= b.bind(opts.today, 'date'));
+  // Event subjects always have an event date: comparing it directly (not through coalesce) lets
+  // the planner estimate "births since the rule took effect" from the statistics (1/3 of all
+  // births otherwise, which turned index look-ups of the parents into hashes of every citizen).
+  const eventDated = opts.subject !== 'person' && opts.subject !== 'household';
+  const evalDate = opts.evaluateAt === 'event' ? (eventDated ? 'x.event_date' : `coalesce(x.event_date, ${todayRef()})`) : todayRef();
   const where = [`${evalDate} >= ${b.bind(opts.from, 'date')}`];
   if (opts.to) where.push(`${evalDate} < ${b.bind(opts.to, 'date')}`);
   if (opts.filter?.beneficiaryIds) where.push(`x.citizen_id = any(${b.bind(opts.filter.beneficiaryIds, 'bigint[]')})`);
@@ -193,6 +225,15 @@ export function factsQuery(b: Binder, opts: { subject: Subject; evaluateAt: 'eve
       : `x.about_id = any(${ids})`);
   }
   const facts = Object.entries(s.facts).map(([f, expr]) => `(${expr})::${SQL_TYPE[FACTS[f as FactName].type]} as ${factColumn(f as FactName)}`);
+  let rows = `(select x.*, ${evalDate} as eval_date from (${s.base.replaceAll('{today}', todayRef)}) x where ${where.join(' and ')})`;
+  const keep = opts.keep?.((f) => (BASE_FACTS[opts.subject].includes(f) ? `(${s.facts[f]})` : undefined));
+  // Two branches, so that each can be served by an index: the rows passing `early` (pushed down to
+  // the scans: an age range on birth dates), and the few others with a decision open (a semi-join
+  // from those decisions). Not fenced, so the planner pushes each predicate down.
+  if (keep) {
+    rows = `(select * from ${rows} b where ${keep.early}
+      union all select * from ${rows} b where (${keep.early}) is not true and b.about_id in (${keep.openAboutIds}))`;
+  }
   return `select b.subject_key, b.citizen_id, b.about_id, b.region_code, b.eval_date, ${facts.join(', ')}
-    from (select x.*, ${evalDate} as eval_date from (${s.base.replaceAll('{today}', today)}) x where ${where.join(' and ')}) b ${s.joins.replaceAll('{today}', today)}`;
+    from ${rows} b ${s.joins.replaceAll('{today}', todayRef)}`;
 }

@@ -179,6 +179,22 @@ describe('old-age pension, disability and unemployment', () => {
     ]);
   });
 
+  test('a sweep ends an allowance a condition over the person now fails (a death entered without an event)', async () => {
+    // A sweep leaves out early the subjects a condition over their own row fails, unless a
+    // decision is open for them: this one has an open assignment, so it must still be ended.
+    const p = (await createCitizen(t.ctx.db, { birth_date: '1972-03-03' })).citizen_id;
+    day('2026-08-10');
+    await record(p, 'disability_assessment', '2026-08-05', { degree: 3, percent: 45 });
+    assert.deepEqual((await assignments(p, 'disability_allowance')).map((a) => a.status), ['active']);
+    await t.ctx.db.updateTable('citizens').set({ death_date: '2026-08-20' }).where('citizen_id', '=', p).execute();
+    const first = await sweep(t.ctx.db, rb, '2026-09-01');
+    assert.ok(first.disability_allowance!.ended >= 1);
+    assert.deepEqual((await assignments(p, 'disability_allowance')).map((a) => [a.status, a.ended_reason, a.period_to]), [['ended', 'not_eligible', '2026-09-01']]);
+    const again = await sweep(t.ctx.db, rb, '2026-09-01');
+    assert.equal(Object.values(again).reduce((n, r) => n + r.assigned + r.offered + r.ended + r.recalculated + r.withdrawn, 0), 0);
+    assert.equal(await countOverlaps(t.ctx.db), 0);
+  });
+
   test('a staff cut offers the unemployment insurance payment: 50 % of 1000 + 5 % for one child', async () => {
     const w = (await createCitizen(t.ctx.db, { birth_date: '1988-01-01' })).citizen_id;
     const k = (await createCitizen(t.ctx.db, { birth_date: '2019-01-01' })).citizen_id;

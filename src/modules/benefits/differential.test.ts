@@ -25,6 +25,8 @@ before(async () => {
   await applyRule(d.db, rb, rb.byId.get('targeted_social_assistance')!, '2026-02-01');
   const offers = await d.db.selectFrom('benefit_offers').selectAll().where('status', '=', 'pending').execute();
   await d.db.transaction().execute(async (trx) => { for (const o of offers) await acceptOffer(trx, 'monthly', o); });
+  // Pension offers left pending: at earlier dates these people are below pension age, and a sweep must still revisit them.
+  await applyRule(d.db, rb, rb.byId.get('old_age_pension')!, '2026-11-01');
 });
 after(() => d?.close());
 
@@ -33,6 +35,7 @@ const DATES = ['2025-07-01', '2025-12-31', '2026-01-01', '2026-02-15', '2026-06-
 test('the JS evaluator and the SQL compilation agree on every subject, rule, date and parameter change', async () => {
   const overridable = ['need_criterion', 'minimum_wage', 'childbirth_allowance', 'retirement_age_months_women', 'unemployment_ceiling', 'minimum_pension'];
   let compared = 0;
+  let decisiveCompared = 0;
   const outcomes = new Set<string>();
   await fc.assert(fc.asyncProperty(
     fc.constantFrom(...DATES),
@@ -44,6 +47,19 @@ test('the JS evaluator and the SQL compilation agree on every subject, rule, dat
         const facts = await loadFacts(d.db, rule, today);
         assert.equal(sqlRows.length, facts.length, rule.id);
         const bySubject = new Map(sqlRows.map((r) => [`${r.subject_key}|${r.about_id}`, r]));
+        // A sweep reads only the rows that can change a decision: every eligible row and every
+        // subject with a decision open must be among them, each the same as in the full evaluation.
+        const decisive = await runCompiled<SqlDecisionRow>(d.db, compileRule(rule, params, { today, decisiveOnly: true }));
+        const decisiveKeys = new Set(decisive.map((r) => `${r.subject_key}|${r.about_id}`));
+        for (const r of decisive) assert.deepEqual(r, bySubject.get(`${r.subject_key}|${r.about_id}`), `${rule.id} decisive row ${r.subject_key} ${r.about_id} at ${today}`);
+        const open = await d.db.selectFrom('benefit_assignments').select(['citizen_id', 'subject_key']).where('benefit_id', '=', rule.id).where('status', '=', 'active')
+          .union(d.db.selectFrom('benefit_offers').select(['citizen_id', 'subject_key']).where('benefit_id', '=', rule.id).where('status', '=', 'pending')).execute();
+        const openKeys = new Set(open.map((o) => (o.subject_key === 'person' ? `person|${o.citizen_id}` : `${o.subject_key}|${o.subject_key.split(':')[1]}`)));
+        for (const r of sqlRows) {
+          const key = `${r.subject_key}|${r.about_id}`;
+          if (r.outcome === 'eligible' || openKeys.has(key)) assert.ok(decisiveKeys.has(key), `${rule.id} ${key} (${r.outcome}) left out of a sweep at ${today}`);
+        }
+        decisiveCompared += decisive.length;
         for (const f of facts) {
           const js = evaluateRule(rule, f.facts, params, today);
           const s = bySubject.get(`${f.subject_key}|${f.about_id}`)!;
@@ -60,6 +76,7 @@ test('the JS evaluator and the SQL compilation agree on every subject, rule, dat
     },
   ), { numRuns: 6, seed: 20261101, examples: [['2026-11-01', undefined], ['2026-02-15', undefined]] });
   assert.ok(compared > 5000, `compared ${compared}`);
+  assert.ok(decisiveCompared > 500 && decisiveCompared < compared, `a sweep kept ${decisiveCompared} of ${compared} rows`);
   // The population reaches every outcome that matters, so the agreement is not vacuous.
   for (const o of ['childbirth_allowance:eligible', 'disability_allowance:eligible', 'disability_allowance:not_eligible', 'old_age_pension:eligible',
     'old_age_pension:cannot_decide', 'targeted_social_assistance:eligible', 'targeted_social_assistance:not_eligible', 'targeted_social_assistance:cannot_decide',

@@ -49,7 +49,7 @@ export async function evaluateWithTrace(db: Db, rb: RuleBook, rule: Rule, today:
  * decisions in one transaction. Idempotent: applying it again the same day changes nothing.
  */
 export async function applyRule(db: Db, rb: RuleBook, rule: Rule, today: string, filter?: SubjectFilter): Promise<repo.ApplyStats> {
-  const compiled = compileRule(rule, rb.params, { today, filter });
+  const compiled = compileRule(rule, rb.params, { today, filter, decisiveOnly: true });
   // A filtered evaluation (one event's subjects) is small: its results travel as a parameter instead of a temp table.
   const mode = filter ? 'rows' : 'table';
   if (db.isTransaction) return repo.applyDecisions(db, rule, compiled, today, mode);

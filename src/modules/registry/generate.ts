@@ -12,7 +12,8 @@
  * members and events reference the right ids; life_events.event_id comes from its sequence.
  *
  * life_events.data per type (all dates YYYY-MM-DD, amounts in AZN):
- * - birth:                  { district_code, sex: 'M'|'F', mother_fin: string|null, father_fin: string|null }
+ * - birth:                  { district_code, sex: 'M'|'F', mother_fin: string|null, father_fin: string|null,
+ *                            motherCitizenId?, fatherCitizenId? (the parents' ids, as the API records them) }
  * - death:                  { district_code }
  * - marriage:               { spouse_fin: string|null }           (null: spouse not in the registry)
  * - divorce:                { spouse_fin: string|null }
@@ -283,6 +284,8 @@ interface EventRow {
   day: number;
   source: string;
   data: string;
+  /** A birth's parents by their index in the population: their citizen ids are added when written. */
+  parents?: [number | null, number | null];
 }
 
 /** One generated household with its members and their events. */
@@ -639,6 +642,7 @@ export class PopulationModel {
       add('birth', p.birthDay, 'civil_registry', {
         district_code: h.district.code, sex: p.sex, mother_fin: p.mother?.fin || null, father_fin: p.father?.fin || null,
       });
+      if (ev.length) ev[0]!.parents = [p.mother?.index ?? null, p.father?.index ?? null];
       if (p.marriageDay !== null) add('marriage', p.marriageDay, 'civil_registry', { spouse_fin: p.spouse?.fin || null });
       if (p.divorceDay !== null) add('divorce', p.divorceDay, 'civil_registry', { spouse_fin: null });
 
@@ -768,6 +772,12 @@ function* households(model: PopulationModel, total: number, withEvents: boolean)
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/** A birth's data with the parents' citizen ids, which are known only once the id range is reserved. */
+function withParentIds(data: string, citizenBase: number, [mother, father]: [number | null, number | null]): string {
+  const ids = `${mother !== null ? `,"motherCitizenId":${citizenBase + mother}` : ''}${father !== null ? `,"fatherCitizenId":${citizenBase + father}` : ''}`;
+  return ids ? `${data.slice(0, -1)}${ids}}` : data;
+}
+
 const CITIZEN_COPY = 'COPY citizens (citizen_id, fin, last_name, first_name, patronymic, birth_date, sex, district_code, address, phone, id_card_number, death_date) FROM STDIN';
 const HOUSEHOLD_COPY = 'COPY households (household_id, district_code, address) FROM STDIN';
 const MEMBER_COPY = 'COPY household_members (citizen_id, household_id, relation, joined_on, left_on) FROM STDIN';
@@ -858,7 +868,8 @@ export async function generatePopulation(database: Database, opts: GenerateOptio
           );
           b.members.add(`${cid}\t${hid}\t${p.relation}\t${iso(p.joinedDay)}\t${p.deathDay === null ? '\\N' : iso(Math.max(p.deathDay, p.joinedDay))}\n`);
           for (const e of h.events[i]!) {
-            b.events.add(`${cid}\t${e.type}\t${iso(e.day)}\t${recorded(e.day)}\t${e.source}\t${copyField(e.data)}\n`);
+            const data = e.parents ? withParentIds(e.data, citizenBase, e.parents) : e.data;
+            b.events.add(`${cid}\t${e.type}\t${iso(e.day)}\t${recorded(e.day)}\t${e.source}\t${copyField(data)}\n`);
           }
         }
         if (++sinceYield >= 200) {
