@@ -15,7 +15,7 @@
  * Loopback only; bounded by --seconds (max 120) and the ticket rate.
  */
 import { randomInt } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createContext, prepareDatabase } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -103,6 +103,20 @@ try {
   printMachine(info);
   console.log(`${CENTERS} centers, ${WINDOWS} windows, ${RATE} new tickets/s, ${SECONDS} s, pool ${POOL}; day ${bakuDate(new Date())}`);
 
+  // Where a slow call waits besides the database: the event loop (one process runs every
+  // window, the arrivals and the baseline) and the pool (sampled every 5 ms).
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const pool = database.pool!;
+  let poolSamples = 0;
+  let poolWaitingSamples = 0;
+  let poolMaxWaiting = 0;
+  const poolSampler = setInterval(() => {
+    poolSamples++;
+    if (pool.waitingCount > 0) poolWaitingSamples++;
+    poolMaxWaiting = Math.max(poolMaxWaiting, pool.waitingCount);
+  }, 5);
+
   const stopAt = Date.now() + SECONDS * 1000;
   const callMs: number[] = [];
   const callWithTicketMs: number[] = [];
@@ -162,12 +176,17 @@ try {
   const loops = codes.flatMap((c, i) => Array.from({ length: perCenter[i]! }, (_, w) => windowLoop(c, w + 1)));
   await Promise.all([arrivals, baselineLoop, ...loops]);
 
+  clearInterval(poolSampler);
+  loopDelay.disable();
+
   const f = (xs: number[], p: number) => percentile(xs, p).toFixed(1);
   console.log(`tickets issued: ${issued}; call-next requests: ${callMs.length} (${callWithTicketMs.length} returned a ticket); errors: ${errors}`);
   if (errors > 0) console.log('errors:', Object.fromEntries(errorKinds));
   console.log(`call-next, all:          p50 ${f(callMs, 50)} ms  p90 ${f(callMs, 90)} ms  p99 ${f(callMs, 99)} ms  max ${f(callMs, 100)} ms`);
   console.log(`call-next, with ticket:  p50 ${f(callWithTicketMs, 50)} ms  p99 ${f(callWithTicketMs, 99)} ms`);
   console.log(`baseline (bare pick+update): p50 ${f(baselineMs, 50)} ms  p99 ${f(baselineMs, 99)} ms  (${baselineMs.length} calls)`);
+  console.log(`event-loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms  p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms  max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+  console.log(`pool: callers waiting for a connection in ${((100 * poolWaitingSamples) / Math.max(1, poolSamples)).toFixed(1)} % of samples, at most ${poolMaxWaiting}`);
   const p99 = percentile(callMs, 99);
   console.log(`goal: call-next p99 < 10 ms: ${p99 < 10 ? 'met' : 'NOT met'} (${p99.toFixed(1)} ms)`);
   await raw.end();

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-// Row types of the queue tables (migrations/0007_queue.sql), added to the DB interface.
+// Row types of the queue tables (migrations/0007_queue.sql, 0011_queue_capacity_call.sql), added to the DB interface.
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -36,6 +36,7 @@ export interface QueueSlotsTable {
   minutes: number;
   capacity: number;
   booked: Generated<number>;
+  kept_over_capacity: Generated<number>;
 }
 
 export interface QueueAppointmentsTable {

@@ -71,8 +71,13 @@ export async function listWindows(db: Db, centerCode: string) {
   return db.selectFrom('queue_windows').selectAll().where('center_code', '=', centerCode).orderBy('window_no').execute();
 }
 
+/**
+ * Takes the window's lock until commit (the lock call-next takes: calls and changes at one window
+ * take turns) and reads the window as committed by whoever held it before.
+ */
 export async function lockWindow(db: Db, centerCode: string, windowNo: number) {
-  return db.selectFrom('queue_windows').selectAll().where('center_code', '=', centerCode).where('window_no', '=', windowNo).forUpdate().executeTakeFirst();
+  await sql`select queue_lock_window(${centerCode}, ${windowNo}::int)`.execute(db);
+  return db.selectFrom('queue_windows').selectAll().where('center_code', '=', centerCode).where('window_no', '=', windowNo).executeTakeFirst();
 }
 
 export async function updateWindow(db: Db, centerCode: string, windowNo: number, patch: { is_open?: boolean; skills?: string[] }, at: Date) {
@@ -107,43 +112,30 @@ export async function updateTicket(db: Db, ticketId: number, patch: Partial<Reco
   return db.updateTable('queue_tickets').set(patch as never).where('ticket_id', '=', ticketId).returningAll().executeTakeFirstOrThrow();
 }
 
+/** What one call-next did (see migrations/0011: queue_call_next). */
+export type CallNextOutcome = 'no_center' | 'center_not_open' | 'not_rostered' | 'no_window' | 'window_closed' | 'busy' | 'empty' | 'called';
+
 /**
- * Calls the next ticket to a window in one statement (the caller holds the window's row lock):
- * if the window holds no called or served ticket, picks the next one its skills match — tickets
- * transferred to this window, due appointments, disability, elderly, then first come first
- * served; tickets transferred to another window are left to it — and marks it called. SKIP LOCKED
- * lets many windows call at once without waiting on each other and without two of them taking
- * the same ticket. Returns the busy ticket instead when there is one.
+ * Calls the next ticket to a window in one statement and one round trip (the implicit
+ * transaction of the statement): the database function checks the center and, for `rosterUser`,
+ * the day's roster; takes the window's lock (see lockWindow); if it holds no called or served ticket, picks the next one
+ * its skills match — tickets transferred to this window, due appointments, disability, elderly,
+ * then first come first served; tickets transferred to another window are left to it — with
+ * FOR UPDATE SKIP LOCKED, so many windows call at once without waiting on each other and without
+ * two of them taking the same ticket; marks it called; runs the appointment no-show sweep when
+ * `sweepGraceMinutes` is given; and appends the ticket.called event.
  */
-export async function callNext(db: Db, p: { centerCode: string; date: string; windowNo: number; skills: string[]; userId: string; now: Date; dueBy: Date }) {
-  const r = await sql<TicketRow & { busy_number: string | null; busy_status: string | null }>`
-    with busy as (
-      select number, status from queue_tickets
-       where center_code = ${p.centerCode} and window_no = ${p.windowNo} and status in ('called', 'serving') limit 1
-    ), pick as (
-      select ticket_id from queue_tickets
-       where center_code = ${p.centerCode} and service_date = ${p.date} and status = 'waiting'
-         and service_code = any(${p.skills}::text[])
-         and (target_window_no is null or target_window_no = ${p.windowNo})
-         and not exists (select 1 from busy)
-       order by case when target_window_no = ${p.windowNo} then 0
-                     when priority = 'appointment' and due_at <= ${p.dueBy} then 1
-                     when priority = 'disability' then 2
-                     when priority = 'elderly' then 3
-                     else 4 end,
-                queued_at, ticket_id
-       limit 1
-       for update skip locked
-    ), upd as (
-      update queue_tickets t set status = 'called', called_at = ${p.now}, window_no = ${p.windowNo},
-             operator_user_id = ${p.userId}, target_window_no = null
-        from pick where t.ticket_id = pick.ticket_id
-      returning t.*
-    )
-    select b.number as busy_number, b.status as busy_status, u.*
-      from (select 1) one left join busy b on true left join upd u on true`.execute(db);
-  const { busy_number, busy_status, ...ticket } = r.rows[0]!;
-  return { busy: busy_number ? { number: busy_number, status: busy_status! } : undefined, ticket: ticket.ticket_id ? (ticket as TicketRow) : undefined };
+export async function callNext(db: Db, p: { centerCode: string; date: string; windowNo: number; userId: string; rosterUser: string | null; now: Date; dueBy: Date; sweepGraceMinutes: number | null }) {
+  const r = await sql<Partial<TicketRow> & { outcome: CallNextOutcome; detail_number: string | null; detail_status: string | null; roster_window: number | null }>`
+    select f.outcome, f.detail_number, f.detail_status, f.roster_window, (f.ticket).*
+      from queue_call_next(${p.centerCode}, ${p.windowNo}::int, ${p.date}::date, ${p.now}::timestamptz, ${p.dueBy}::timestamptz,
+                           ${p.userId}::uuid, ${p.rosterUser}::uuid, ${p.sweepGraceMinutes}::int) f`.execute(db);
+  const { outcome, detail_number, detail_status, roster_window, ...ticket } = r.rows[0]!;
+  return {
+    outcome, rosterWindow: roster_window, status: detail_status,
+    busy: outcome === 'busy' ? { number: detail_number!, status: detail_status! } : undefined,
+    ticket: outcome === 'called' ? (ticket as TicketRow) : undefined,
+  };
 }
 
 /**
@@ -284,25 +276,12 @@ export async function rosterFor(db: Db, centerCode: string, date: string, userId
 
 /**
  * Marks as no-shows the booked appointments of a center whose slot ended more than `graceMinutes`
- * before `now` without a check-in, and frees their slot's unit. Idempotent: only 'booked' rows
+ * before `now` without a check-in, and frees their slot's unit (the database function
+ * queue_mark_appointment_no_shows, which call-next runs too). Idempotent: only 'booked' rows
  * change, each once. Returns how many were marked.
  */
 export async function markAppointmentNoShows(db: Db, centerCode: string, now: Date, graceMinutes: number) {
-  const r = await sql<{ n: number }>`
-    with gone as (
-      update queue_appointments a set status = 'no_show', updated_at = ${now}
-        from queue_slots s
-       where a.center_code = ${centerCode} and a.status = 'booked' and a.starts_at < ${now}
-         and s.center_code = a.center_code and s.service_code = a.service_code and s.starts_at = a.starts_at
-         and s.starts_at + make_interval(mins => s.minutes + ${graceMinutes}) < ${now}
-      returning a.center_code, a.service_code, a.starts_at
-    ), freed as (
-      update queue_slots s set booked = s.booked - g.n
-        from (select center_code, service_code, starts_at, count(*)::int as n from gone group by 1, 2, 3) g
-       where s.center_code = g.center_code and s.service_code = g.service_code and s.starts_at = g.starts_at
-      returning 1
-    )
-    select (select count(*) from gone)::int as n`.execute(db);
+  const r = await sql<{ n: number }>`select queue_mark_appointment_no_shows(${centerCode}, ${now}::timestamptz, ${graceMinutes}::int) as n`.execute(db);
   return r.rows[0]!.n;
 }
 

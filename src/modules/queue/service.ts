@@ -100,10 +100,21 @@ export async function getOpenCenter(ctx: AppContext, centerCode: string): Promis
   if (hit && Date.now() - hit.at < CENTER_CACHE_MS) return hit.row;
   const c = await repo.findCenter(ctx.db, centerCode);
   if (!c) throw notFound(`center ${centerCode}`);
-  if (c.status !== 'open') throw new AppError('CONFLICT', { what: `center ${centerCode} is ${c.status.replace('_', ' ')}` });
+  if (c.status !== 'open') throw centerNotOpen(centerCode, c.status);
   if (!hit && !(await repo.isProvisioned(ctx.db, centerCode))) await repo.provisionCenter(ctx.db, centerCode);
   cache.set(centerCode, { row: c, at: Date.now() });
   return c;
+}
+
+const centerNotOpen = (centerCode: string, status: string) => new AppError('CONFLICT', { what: `center ${centerCode} is ${status.replace('_', ' ')}` });
+
+/**
+ * Makes sure the center was provisioned (its windows and services exist) and is known, reading it
+ * only the first time in this process. For call-next, which checks the center's status itself in
+ * its one statement and must not pay a second round trip when the cached row grows old.
+ */
+async function ensureCenter(ctx: AppContext, centerCode: string) {
+  if (!centers.get(ctx.database)?.has(centerCode)) await getOpenCenter(ctx, centerCode);
 }
 
 /** Staff act only at their own center (admins anywhere). */
@@ -118,13 +129,19 @@ function assertAtCenter(actor: Actor, centerCode: string) {
  * of the center may.
  */
 async function assertRostered(db: Db, actor: Actor, centerCode: string, date: string, windowNo: number) {
-  if (hasRole(actor, 'center_manager', 'admin')) return;
+  if (rosterExempt(actor)) return;
   const r = await repo.rosterFor(db, centerCode, date, actor.userId);
   if (!r.rostered || r.window_no === windowNo) return;
-  const message = r.window_no === null
+  throw notRostered(centerCode, date, windowNo, r.window_no);
+}
+
+const rosterExempt = (actor: Actor) => hasRole(actor, 'center_manager', 'admin');
+
+function notRostered(centerCode: string, date: string, windowNo: number, rosteredTo: number | null) {
+  const message = rosteredTo === null
     ? `you are not on the roster of ${centerCode} on ${date}`
-    : `you are rostered to window ${r.window_no}, not window ${windowNo}, at ${centerCode} on ${date}`;
-  throw new AppError('FORBIDDEN', {}, [{ field: '/windowNo', code: 'not_rostered', message }]);
+    : `you are rostered to window ${rosteredTo}, not window ${windowNo}, at ${centerCode} on ${date}`;
+  return new AppError('FORBIDDEN', {}, [{ field: '/windowNo', code: 'not_rostered', message }]);
 }
 
 /** Per database and center: the clock of the last appointment no-show sweep made by call-next. */
@@ -136,12 +153,18 @@ const noShowSweeps = new WeakMap<object, Map<string, number>>();
  */
 async function sweepAppointmentNoShows(ctx: AppContext, centerCode: string, throttle = false) {
   const now = ctx.now();
+  if (!sweepDue(ctx, centerCode, now, throttle)) return 0;
+  return repo.markAppointmentNoShows(ctx.db, centerCode, now, APPOINTMENT_NO_SHOW_MINUTES);
+}
+
+/** Whether a sweep is due (always, unless throttled and one ran in the last minute); notes it as done. */
+function sweepDue(ctx: AppContext, centerCode: string, now: Date, throttle: boolean) {
   let last = noShowSweeps.get(ctx.database);
   if (!last) noShowSweeps.set(ctx.database, (last = new Map()));
   const prev = last.get(centerCode);
-  if (throttle && prev !== undefined && now.getTime() >= prev && now.getTime() - prev < 60_000) return 0;
+  if (throttle && prev !== undefined && now.getTime() >= prev && now.getTime() - prev < 60_000) return false;
   last.set(centerCode, now.getTime());
-  return repo.markAppointmentNoShows(ctx.db, centerCode, now, APPOINTMENT_NO_SHOW_MINUTES);
+  return true;
 }
 
 async function getCenterService(db: Db, centerCode: string, serviceCode: string) {
@@ -297,25 +320,34 @@ async function citizenContext(ctx: AppContext, actor: Actor, t: TicketRow) {
  * still holds a called or served ticket must finish it, mark a no-show or transfer it first.
  */
 export async function callNextTicket(ctx: AppContext, actor: Actor, centerCode: string, windowNo: number) {
-  await getOpenCenter(ctx, centerCode);
+  await ensureCenter(ctx, centerCode);
   assertAtCenter(actor, centerCode);
-  await assertRostered(ctx.db, actor, centerCode, bakuDate(ctx.now()), windowNo);
-  await sweepAppointmentNoShows(ctx, centerCode, true);
-  const ticket = await ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.now();
-    const w = await repo.lockWindow(trx, centerCode, windowNo);
-    if (!w) throw notFound(`window ${windowNo} at ${centerCode}`);
-    if (!w.is_open) throw new AppError('CONFLICT', { what: `window ${windowNo} is closed` });
-    const r = await repo.callNext(trx, {
-      centerCode, date: bakuDate(now), windowNo, skills: w.skills, userId: actor.userId, now, dueBy: new Date(now.getTime() + DUE_GRACE_MINUTES * 60_000),
-    });
-    if (r.busy) throw new AppError('CONFLICT', { what: `window ${windowNo} still has ticket ${r.busy.number} (${r.busy.status})` }, [{ field: '/ticket', code: r.busy.status, message: r.busy.number }]);
-    if (!r.ticket) return null;
-    const t = r.ticket;
-    await appendEvent(trx, { center: centerCode, at: now, kind: 'ticket.called', ticket: t, userId: actor.userId });
-    return t;
+  const now = ctx.now();
+  const date = bakuDate(now);
+  // One statement, one round trip: center and roster checks, window lock, pick and claim, the
+  // throttled no-show sweep and the event, in the statement's own transaction.
+  const r = await repo.callNext(ctx.db, {
+    centerCode, date, windowNo, userId: actor.userId, rosterUser: rosterExempt(actor) ? null : actor.userId, now,
+    dueBy: new Date(now.getTime() + DUE_GRACE_MINUTES * 60_000),
+    sweepGraceMinutes: sweepDue(ctx, centerCode, now, true) ? APPOINTMENT_NO_SHOW_MINUTES : null,
   });
-  if (!ticket) return { ticket: null, citizen: null, openApplications: [], benefits: [] };
+  // Refused before the window: the function did not sweep, so the next call may.
+  if (r.outcome === 'no_center' || r.outcome === 'center_not_open' || r.outcome === 'not_rostered') noShowSweeps.get(ctx.database)?.delete(centerCode);
+  switch (r.outcome) {
+    case 'no_center':
+      centers.get(ctx.database)?.delete(centerCode);
+      throw notFound(`center ${centerCode}`);
+    case 'center_not_open':
+      centers.get(ctx.database)?.delete(centerCode);
+      throw centerNotOpen(centerCode, r.status!);
+    case 'not_rostered': throw notRostered(centerCode, date, windowNo, r.rosterWindow);
+    case 'no_window': throw notFound(`window ${windowNo} at ${centerCode}`);
+    case 'window_closed': throw new AppError('CONFLICT', { what: `window ${windowNo} is closed` });
+    case 'busy': throw new AppError('CONFLICT', { what: `window ${windowNo} still has ticket ${r.busy!.number} (${r.busy!.status})` }, [{ field: '/ticket', code: r.busy!.status, message: r.busy!.number }]);
+    case 'empty': return { ticket: null, citizen: null, openApplications: [], benefits: [] };
+    case 'called': break;
+  }
+  const ticket = r.ticket!;
   return { ticket: toTicketOut(ticket), ...(await citizenContext(ctx, actor, ticket)) };
 }
 
