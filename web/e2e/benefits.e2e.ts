@@ -62,10 +62,14 @@ test('a recorded birth shows up in the parent\'s "my benefits" with its reason, 
   const conditions = subject.getByRole('table', { name: 'Conditions' });
   await visible(conditions.getByRole('row').filter({ hasText: 'The person to receive the payment is known in the registry' }).getByText('Met'));
   await visible(conditions.getByText('Law on Social Allowances, art. 10').first());
-  const used = page.getByRole('region', { name: 'Parameters used for the amount' });
-  await visible(used);
+  // The amount: its parameter in force, the date it took effect and where the figure comes from.
+  const amount = subject.getByRole('region', { name: 'How the amount was worked out' });
+  await visible(amount);
   await page.screenshot({ path: '/tmp/trace.png', fullPage: true });
-  await visible(used.getByText(/childbirth_allowance = 600 since 01\/07\/2025/), 'the parameter in force and its date');
+  await visible(amount.getByText(/childbirth_allowance = 600 since 01\/07\/2025/), 'the parameter in force and its date');
+  const source = amount.getByRole('link').first();
+  await visible(source, 'a source of the figure');
+  assert.match((await source.getAttribute('href')) ?? '', /^https:\/\//);
 });
 
 test('a targeted social assistance offer is confirmed in one step and becomes an assignment', async () => {

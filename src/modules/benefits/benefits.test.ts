@@ -225,6 +225,11 @@ describe('explain, rules explorer, simulator', () => {
     assert.equal(other.statusCode, 403);
     const byOfficer = await t.app.inject({ method: 'GET', url: `/api/benefits/explain?citizenId=${ids.pensioner}&benefit=old_age_pension`, headers: officer });
     assert.equal(byOfficer.statusCode, 200);
+    // The amount's own parameters, with the date each took effect and its sources.
+    const pension = body<{ subjects: { amount: { amountAzn: number; parameters: { name: string; value: number; from: string; sources: { url?: string }[] }[] } | null }[] }>(byOfficer);
+    const minimum = pension.subjects[0]!.amount!.parameters.find((p) => p.name === 'minimum_pension')!;
+    assert.ok(minimum.value > 0 && /^\d{4}-\d{2}-\d{2}$/.test(minimum.from), JSON.stringify(minimum));
+    assert.ok(minimum.sources.length > 0 && minimum.sources.every((s) => !s.url || s.url.startsWith('https://')));
     const unknown = await t.app.inject({ method: 'GET', url: `/api/benefits/explain?citizenId=${ids.pensioner}&benefit=moon_pension`, headers: officer });
     assert.equal(unknown.statusCode, 404);
     const audits = await t.ctx.db.selectFrom('audit_log').select(['citizen_id']).where('action', '=', 'benefit.explain').execute();

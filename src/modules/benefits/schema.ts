@@ -26,7 +26,8 @@ export const ExplainQuery = Type.Object({
   benefit: Type.String({ pattern: '^[a-z][a-z0-9_]{1,60}$' }),
 }, { additionalProperties: false });
 
-const UsedParameter = Type.Object({ name: Type.String(), value: Nullable(Type.Number()), from: Nullable(Type.String()), unconfirmed: Type.Boolean() });
+const ParameterSource = Type.Object({ id: Type.String(), title: Type.String(), url: Type.Optional(Type.String()) });
+const UsedParameter = Type.Object({ name: Type.String(), value: Nullable(Type.Number()), from: Nullable(Type.String()), unconfirmed: Type.Boolean(), sources: Type.Array(ParameterSource) });
 
 export const ExplainOut = Type.Object({
   citizenId: Type.Integer(), benefit: Type.String(), ruleVersion: Type.Integer(), name: Type.String(), legalBasis: Type.String(), date: Type.String(),
@@ -35,6 +36,10 @@ export const ExplainOut = Type.Object({
     periodFrom: Nullable(Type.String()), periodTo: Nullable(Type.String()), missing: Type.Array(Type.String()),
     trace: Type.Array(Type.Object({
       condition: Type.String(), result: Nullable(Type.Boolean()), facts: Type.Record(Type.String(), Nullable(Type.String())),
+      parameters: Type.Array(UsedParameter), legal: Type.String(), explanation: Type.String(),
+    })),
+    amount: Nullable(Type.Object({
+      amountAzn: Nullable(Type.Number()), facts: Type.Record(Type.String(), Nullable(Type.String())),
       parameters: Type.Array(UsedParameter), legal: Type.String(), explanation: Type.String(),
     })),
   })),

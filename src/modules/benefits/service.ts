@@ -194,6 +194,11 @@ export function toExplained(subjectKey: string, e: Evaluation, locale: Locale) {
       condition: t.condition, result: t.result, facts: Object.fromEntries(Object.entries(t.facts).map(([k, v]) => [k, v === null ? null : String(v)])),
       parameters: t.parameters, legal: t.legal, explanation: t.explanation[locale],
     })),
+    // How the amount was worked out: the parameters of the amount and period formulas with their dates and sources.
+    amount: e.amountStep && {
+      amountAzn: e.amountStep.amount, facts: Object.fromEntries(Object.entries(e.amountStep.facts).map(([k, v]) => [k, v === null ? null : String(v)])),
+      parameters: e.amountStep.parameters, legal: e.amountStep.legal, explanation: e.amountStep.explanation[locale],
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, Group, List, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Group, List, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -52,7 +52,6 @@ export function TracePage() {
         />
       ) : null}
       {trace.isEnabled ? <QueryState query={trace}>{(e) => <TraceView explanation={e} />}</QueryState> : null}
-      {isCitizen && benefit ? <DecisionParameters benefit={benefit} /> : null}
     </Stack>
   );
 }
@@ -102,26 +101,6 @@ function StaffQuery({
   );
 }
 
-/**
- * The parameters the citizen's own decisions used (amounts and their dates): the trace lists the
- * conditions' parameters, the decision records the amount's.
- */
-function DecisionParameters({ benefit }: { benefit: string }) {
-  const { t } = useTranslation();
-  const mine = useQuery({ queryKey: ['benefits', 'mine'], queryFn: benefitsApi.mine });
-  const decisions = [...(mine.data?.assignments ?? []), ...(mine.data?.offers ?? [])].filter((d) => d.benefit === benefit);
-  if (decisions.length === 0) return null;
-  return (
-    <Section title={t('benefits.trace.decisionParameters')}>
-      <Stack gap="xs">
-        {decisions.map((d) => (
-          <ParameterList key={`${d.id}-${d.status}`} parameters={Object.entries(d.parameters).map(([name, p]) => ({ name, ...p, unconfirmed: false }))} />
-        ))}
-      </Stack>
-    </Section>
-  );
-}
-
 function ParameterList({ parameters }: { parameters: TraceStep['parameters'] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -131,6 +110,12 @@ function ParameterList({ parameters }: { parameters: TraceStep['parameters'] }) 
         <List.Item key={p.name}>
           <Code>{p.name}</Code> = {p.value ?? '—'}
           {p.from ? ` ${t('benefits.trace.since', { date: fmt.date(p.from) })}` : ''}
+          {p.sources?.map((s) => (
+            <Text key={s.id} span size="xs" c="dimmed">
+              {' · '}
+              {s.url ? <Anchor href={s.url} target="_blank" rel="noreferrer" size="xs">{s.title}</Anchor> : s.title}
+            </Text>
+          ))}
           {p.unconfirmed ? (
             <Badge size="xs" color="yellow" ml={4}>
               {t('benefits.unconfirmed')}
@@ -178,6 +163,16 @@ export function TraceView({ explanation: e }: { explanation: Explanation }) {
             </Alert>
           ) : null}
           <TraceTable steps={s.trace} />
+          {s.amount ? (
+            <Stack gap={4} mt="sm" component="section" aria-label={t('benefits.trace.amountHeading')}>
+              <Title order={3} size="h5">
+                {t('benefits.trace.amountHeading')}
+              </Title>
+              <Text size="sm">{s.amount.explanation}</Text>
+              <ParameterList parameters={s.amount.parameters} />
+              <Text size="xs">{s.amount.legal}</Text>
+            </Stack>
+          ) : null}
         </Paper>
       ))}
     </Stack>

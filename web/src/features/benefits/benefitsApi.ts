@@ -31,9 +31,14 @@ export interface TraceStep {
   condition: string;
   result: boolean | null;
   facts: Record<string, string | null>;
-  parameters: { name: string; value: number | null; from: string | null; unconfirmed: boolean }[];
+  parameters: { name: string; value: number | null; from: string | null; unconfirmed: boolean; sources?: { id: string; title: string; url?: string }[] }[];
   legal: string;
   explanation: string;
+}
+
+/** How the amount was worked out: the parameters of its formula (and the period's) with dates and sources. */
+export interface AmountStep extends Omit<TraceStep, 'condition' | 'result'> {
+  amountAzn: number | null;
 }
 
 export interface Explanation {
@@ -52,6 +57,7 @@ export interface Explanation {
     periodTo: string | null;
     missing: string[];
     trace: TraceStep[];
+    amount: AmountStep | null;
   }[];
 }
 
