@@ -197,6 +197,37 @@ export async function listSlots(db: Db, centerCode: string, serviceCode: string,
     .where('starts_at', '>=', from).where('starts_at', '<', to).orderBy('starts_at').execute();
 }
 
+/**
+ * Serialises, per center and until commit, whatever sets slot capacities from the windows (a
+ * window change recomputing them, a day's slots being created), so each reads the windows as the
+ * one before it committed them.
+ */
+export async function lockSlotCapacity(db: Db, centerCode: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`queue-capacity:${centerCode}`}))`.execute(db);
+}
+
+/** Services with slots at a center starting after `from` and before `to`. */
+export async function slotServices(db: Db, centerCode: string, from: Date, to: Date) {
+  const rows = await db.selectFrom('queue_slots').select('service_code').distinct().where('center_code', '=', centerCode)
+    .where('starts_at', '>', from).where('starts_at', '<', to).execute();
+  return rows.map((r) => r.service_code);
+}
+
+/**
+ * Gives the slots of a center starting after `from` and before `to` the capacity of their
+ * service. Bookings above a lowered capacity are kept and counted in kept_over_capacity; a slot
+ * takes new bookings only while booked < capacity. Returns how many slots changed.
+ */
+export async function setSlotCapacities(db: Db, centerCode: string, from: Date, to: Date, capacities: Map<string, number>) {
+  if (capacities.size === 0) return 0;
+  const r = await sql`
+    update queue_slots s set capacity = c.capacity, kept_over_capacity = greatest(s.booked - c.capacity, 0)
+      from unnest(${[...capacities.keys()]}::text[], ${[...capacities.values()]}::int[]) as c(service_code, capacity)
+     where s.center_code = ${centerCode} and s.service_code = c.service_code and s.starts_at > ${from} and s.starts_at < ${to}
+       and (s.capacity <> c.capacity or s.kept_over_capacity <> greatest(s.booked - c.capacity, 0))`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** Takes one unit of a slot's capacity, or returns undefined when it is full or does not exist. */
 export async function takeSlot(db: Db, centerCode: string, serviceCode: string, startsAt: Date) {
   return db.updateTable('queue_slots').set((eb) => ({ booked: eb('booked', '+', 1) }))
@@ -205,7 +236,7 @@ export async function takeSlot(db: Db, centerCode: string, serviceCode: string, 
 }
 
 export async function releaseSlot(db: Db, centerCode: string, serviceCode: string, startsAt: Date) {
-  await db.updateTable('queue_slots').set((eb) => ({ booked: eb('booked', '-', 1) }))
+  await db.updateTable('queue_slots').set((eb) => ({ booked: eb('booked', '-', 1), kept_over_capacity: sql<number>`greatest(kept_over_capacity - 1, 0)` }))
     .where('center_code', '=', centerCode).where('service_code', '=', serviceCode).where('starts_at', '=', startsAt).execute();
 }
 

@@ -434,7 +434,10 @@ async function windowsWithTickets(db: Db, centerCode: string, date: string) {
   });
 }
 
-/** Opens or closes a window and changes its skills, during the day (center managers). */
+/**
+ * Opens or closes a window and changes its skills, during the day (center managers); the rest of
+ * the day's appointment slots follow (see followOpenWindows).
+ */
 export async function updateWindow(ctx: AppContext, actor: Actor, centerCode: string, windowNo: number, body: UpdateWindowBody) {
   await getOpenCenter(ctx, centerCode);
   assertAtCenter(actor, centerCode);
@@ -448,6 +451,7 @@ export async function updateWindow(ctx: AppContext, actor: Actor, centerCode: st
     const w = await repo.lockWindow(trx, centerCode, windowNo);
     if (!w) throw notFound(`window ${windowNo} at ${centerCode}`);
     const u = await repo.updateWindow(trx, centerCode, windowNo, { ...(body.isOpen !== undefined && { is_open: body.isOpen }), ...(body.skills && { skills: body.skills }) }, now);
+    await followOpenWindows(trx, centerCode, now);
     await appendEvent(trx, { center: centerCode, at: now, kind: 'window.changed', windowNo, userId: actor.userId, payload: { windowNo, isOpen: u.is_open, skills: u.skills } });
   });
   return (await windowsWithTickets(ctx.db, centerCode, bakuDate(ctx.now()))).find((w) => w.windowNo === windowNo)!;
@@ -694,7 +698,18 @@ export function openingHours(ctx: AppContext, hours: unknown, date: string): [st
 /** Slot length for a service: its counter time rounded up to 5 minutes, at least 10. */
 export const slotMinutes = (counterMinutes: number) => Math.max(10, Math.ceil(counterMinutes / 5) * 5);
 
-/** Creates (once) the slots of a day for a service at a center; capacity = a share of the open windows with the skill. */
+/** Appointments a slot takes with `windows` open windows serving its service: a share of them, at least one while any does. */
+export const slotCapacity = (windows: number) => (windows === 0 ? 0 : Math.max(1, Math.floor(windows * APPOINTMENT_SHARE)));
+
+/** The slot capacity of a service from a center's windows as they are now. */
+const capacityFrom = (windows: { is_open: boolean; skills: string[] }[], serviceCode: string) =>
+  slotCapacity(windows.filter((w) => w.is_open && w.skills.includes(serviceCode)).length);
+
+/**
+ * Creates (once) the slots of a day for a service at a center; capacity = a share of the open
+ * windows with the skill. Under the center's capacity lock, so a window change committing
+ * meanwhile either is seen here or recomputes these slots after us.
+ */
 async function materializeSlots(ctx: AppContext, center: NonNullable<Awaited<ReturnType<typeof repo.findCenter>>>, serviceCode: string, date: string) {
   const hours = openingHours(ctx, center.hours, date);
   if (!hours) return [];
@@ -704,15 +719,32 @@ async function materializeSlots(ctx: AppContext, center: NonNullable<Awaited<Ret
   const to = new Date(`${date}T${hours[1]}:00+04:00`);
   const existing = await repo.listSlots(ctx.db, center.center_code, serviceCode, from, to);
   if (existing.length > 0) return existing;
-  const windows = (await repo.listWindows(ctx.db, center.center_code)).filter((w) => w.is_open && w.skills.includes(serviceCode)).length;
-  const capacity = windows === 0 ? 0 : Math.max(1, Math.floor(windows * APPOINTMENT_SHARE));
-  const minutes = slotMinutes(svc.counter_minutes);
-  const rows = [];
-  for (let t = from.getTime(); t + minutes * 60_000 <= to.getTime(); t += minutes * 60_000) {
-    rows.push({ center_code: center.center_code, service_code: serviceCode, starts_at: new Date(t), minutes, capacity });
-  }
-  await repo.insertSlots(ctx.db, rows);
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.lockSlotCapacity(trx, center.center_code);
+    const capacity = capacityFrom(await repo.listWindows(trx, center.center_code), serviceCode);
+    const minutes = slotMinutes(svc.counter_minutes);
+    const rows = [];
+    for (let t = from.getTime(); t + minutes * 60_000 <= to.getTime(); t += minutes * 60_000) {
+      rows.push({ center_code: center.center_code, service_code: serviceCode, starts_at: new Date(t), minutes, capacity });
+    }
+    await repo.insertSlots(trx, rows);
+  });
   return repo.listSlots(ctx.db, center.center_code, serviceCode, from, to);
+}
+
+/**
+ * After a window opened, closed or changed skills: the slots of the rest of the day (not yet
+ * begun) get the capacity the open windows now give. Bookings already made stay valid; those
+ * above a lowered capacity are kept (kept_over_capacity) and no new booking is taken until the
+ * slot is below its capacity again. Later days keep the capacity they were given.
+ */
+async function followOpenWindows(trx: Db, centerCode: string, now: Date) {
+  await repo.lockSlotCapacity(trx, centerCode);
+  const endOfDay = new Date(new Date(`${bakuDate(now)}T00:00:00+04:00`).getTime() + 86_400_000);
+  const services = await repo.slotServices(trx, centerCode, now, endOfDay);
+  if (services.length === 0) return;
+  const windows = await repo.listWindows(trx, centerCode);
+  await repo.setSlotCapacities(trx, centerCode, now, endOfDay, new Map(services.map((s) => [s, capacityFrom(windows, s)])));
 }
 
 /**
