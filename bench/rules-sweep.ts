@@ -37,14 +37,16 @@ try {
   await upsertReferenceData(d.db, await readReferenceData());
   const gen = await time(() => generatePopulation(d, { citizens: N, seed: 1, asOf: TODAY }));
   console.log(`generated ${fmtInt(N)} citizens in ${(gen.ms / 1000).toFixed(1)} s`);
-  await d.exec('analyze');
+  // As on a live registry, where autovacuum has long visited these rows: statistics, visibility
+  // map and hint bits set (a first read of freshly loaded rows otherwise writes every page).
+  await d.exec('vacuum (analyze)');
   const rb = await getRuleBook();
   const P = (n: string) => rb.params.at(n, TODAY)!.value;
 
   // The same predicates by hand: constants for the date inlined, the same fact SQL (latest record, alive on the date).
   const HAND: Record<string, string> = {
     old_age_pension: `
-      select outcome, count(*)::int as n, sum(case when outcome = 'eligible' then ${P('minimum_pension')} end)::float8 as total from (
+      select outcome, count(*)::int as n, sum(case when outcome = 'eligible' then amount end)::float8 as total from (
         select case when not (c.death_date is null or c.death_date > date '${TODAY}') then 'not_eligible'
                     when (extract(year from age(date '${TODAY}', c.birth_date)) * 12 + extract(month from age(date '${TODAY}', c.birth_date)))
                          < case when c.sex = 'M' then ${P('retirement_age_months_men')} else ${P('retirement_age_months_women')} end then 'not_eligible'
@@ -52,7 +54,9 @@ try {
                       or coalesce(i.data->>'pensionCapitalAzn', i.data->>'pension_capital_azn')::float8 >= ${P('minimum_pension') * P('pension_capital_months')} then 'eligible'
                     when (i.data->>'months')::float8 < ${P('minimum_insurance_record_months')}
                      and coalesce(i.data->>'pensionCapitalAzn', i.data->>'pension_capital_azn')::float8 < ${P('minimum_pension') * P('pension_capital_months')} then 'not_eligible'
-                    else 'cannot_decide' end as outcome
+                    else 'cannot_decide' end as outcome,
+               coalesce(greatest(${P('minimum_pension')}, floor(coalesce(i.data->>'pensionCapitalAzn', i.data->>'pension_capital_azn')::float8
+                 / ${P('expected_pension_payment_months')} * 100 + 0.5) / 100), ${P('minimum_pension')}) as amount
           from citizens c
           left join lateral (select e.data from life_events e where e.citizen_id = c.citizen_id and e.type = 'insurance_record' and e.occurred_on <= date '${TODAY}'
                               order by e.occurred_on desc, e.event_id desc limit 1) i on true) q

@@ -3,7 +3,7 @@
  * parameters (data/parameters/*.json), never literals here.
  */
 import {
-  add, addDays, addMonths, and, c, eq, evalDate, fact, ge, gt, ifThen, isIn, known, lt, max, min, monthStart, monthsBetween, mul, not, or, param, round2, sub, today,
+  add, addDays, addMonths, and, c, div, eq, evalDate, fact, ge, gt, ifThen, isIn, known, lt, max, min, monthStart, monthsBetween, mul, not, or, param, round2, sub, today,
   type Condition, type L, type Rule,
 } from './language.ts';
 
@@ -108,8 +108,11 @@ export const oldAgePension: Rule = {
       },
     },
   ],
-  // The capital-based amount needs the expected-months table, which the sources do not give: the offer states the minimum pension.
-  amount: param('minimum_pension'),
+  // Pension = capital ÷ expected months of payment, never below the minimum pension; with no
+  // capital on record (the insurance-record route) the minimum pension.
+  amount: ifThen(known(fact('person.pension_capital')),
+    max(param('minimum_pension'), round2(div(fact('person.pension_capital'), param('expected_pension_payment_months')))),
+    param('minimum_pension')),
 };
 
 export const targetedSocialAssistance: Rule = {

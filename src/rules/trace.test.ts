@@ -159,7 +159,7 @@ describe('the trace is captured during evaluation', () => {
     assert.deepEqual(trace.map((s) => s.condition), ['alive', 'retirement_age', 'record_or_capital']);
     assert.equal(trace[2]!.explanation.en, 'Cannot decide: missing person.insurance_months, person.pension_capital');
     assert.ok(trace[2]!.parameters.every((p) => p.sources.length > 0));
-    assert.deepEqual((j.amountStep as { parameters: { name: string }[] }).parameters.map((p) => p.name), ['minimum_pension']);
+    assert.deepEqual((j.amountStep as { parameters: { name: string }[] }).parameters.map((p) => p.name), ['minimum_pension', 'expected_pension_payment_months']);
   });
 });
 

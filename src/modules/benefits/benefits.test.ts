@@ -167,6 +167,17 @@ describe('old-age pension, disability and unemployment', () => {
     assert.match(mine.assignments[0]!.legalBasis, /Labour Pensions/);
   });
 
+  test('the pension is the capital divided by the expected months, never below the minimum', async () => {
+    // 65-year-old men on 2026-06-20; expected_pension_payment_months 144, minimum_pension 320.
+    const rich = (await createCitizen(t.ctx.db, { birth_date: '1961-01-10', sex: 'M' })).citizen_id;
+    const modest = (await createCitizen(t.ctx.db, { birth_date: '1961-02-10', sex: 'M' })).citizen_id;
+    day('2026-06-20');
+    await record(rich, 'insurance_record', '2026-06-01', { months: 120, pensionCapitalAzn: 60000 }); // capital test: 60,000 ≥ 320 × 144
+    await record(modest, 'insurance_record', '2026-06-01', { months: 310, pensionCapitalAzn: 30000 }); // record test; 30,000 / 144 = 208.33
+    assert.deepEqual((await offers(rich, 'old_age_pension')).map((o) => o.amount_azn), [416.67]); // 60,000 / 144 = 416.666…
+    assert.deepEqual((await offers(modest, 'old_age_pension')).map((o) => o.amount_azn), [320]);
+  });
+
   test('a disability assessment assigns the allowance for the degree; a new degree recalculates it', async () => {
     const p = (await createCitizen(t.ctx.db, { birth_date: '1975-01-01' })).citizen_id;
     day('2026-06-20');
