@@ -240,6 +240,13 @@ export async function releaseSlot(db: Db, centerCode: string, serviceCode: strin
     .where('center_code', '=', centerCode).where('service_code', '=', serviceCode).where('starts_at', '=', startsAt).execute();
 }
 
+/** An appointment with the length of its slot (when check-in closes), locked. */
+export async function lockAppointmentWithSlot(db: Db, code: string) {
+  return db.selectFrom('queue_appointments as a')
+    .innerJoin('queue_slots as s', (j) => j.onRef('s.center_code', '=', 'a.center_code').onRef('s.service_code', '=', 'a.service_code').onRef('s.starts_at', '=', 'a.starts_at'))
+    .selectAll('a').select('s.minutes as slot_minutes').where('a.confirmation_code', '=', code).forUpdate('a').executeTakeFirst();
+}
+
 export async function findAppointment(db: Db, code: string, lock = false) {
   let q = db.selectFrom('queue_appointments').selectAll().where('confirmation_code', '=', code);
   if (lock) q = q.forUpdate();

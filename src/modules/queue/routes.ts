@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { requireActor } from '../../platform/http/server.ts';
+import { requestLocale } from '../../platform/http/errors.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
 import { QueueEventHub } from './events.ts';
 import {
@@ -58,7 +59,7 @@ export function queueRoutes(app: App, ctx: AppContext): void {
   app.post('/api/queue/centers/:centerCode/kiosk/check-in', {
     config: { auth: 'public', rateLimit: CODE_LIMIT },
     schema: { tags, summary: 'Kiosk: check in an appointment by its code (front of the queue once due)', params: CenterParams, body: CheckInBody, response: { 201: IssuedTicketOut, '4xx': ErrorBody } },
-  }, async (req, reply) => reply.status(201).send(await service.checkInAppointment(ctx, null, req.params.centerCode, req.body.confirmation)));
+  }, async (req, reply) => reply.status(201).send(await service.checkInAppointment(ctx, null, req.params.centerCode, req.body.confirmation, requestLocale(req))));
 
   app.get('/api/queue/centers/:centerCode/board', {
     config: { auth: 'public' },
@@ -138,7 +139,7 @@ export function queueRoutes(app: App, ctx: AppContext): void {
   app.post('/api/queue/centers/:centerCode/check-in', {
     config: { auth: STAFF },
     schema: { tags, summary: 'Volunteer: check in an appointment by its code', params: CenterParams, body: CheckInBody, response: { 201: IssuedTicketOut, '4xx': ErrorBody } },
-  }, async (req, reply) => reply.status(201).send(await service.checkInAppointment(ctx, requireActor(req), req.params.centerCode, req.body.confirmation)));
+  }, async (req, reply) => reply.status(201).send(await service.checkInAppointment(ctx, requireActor(req), req.params.centerCode, req.body.confirmation, requestLocale(req))));
 
   app.get('/api/queue/centers/:centerCode/hall', {
     config: { auth: STAFF },

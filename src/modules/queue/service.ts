@@ -3,7 +3,8 @@ import type { Actor, AppContext } from '../../platform/context.ts';
 import { hasRole } from '../../platform/context.ts';
 import { bakuDate } from '../../platform/calendar.ts';
 import type { Db } from '../../platform/db.ts';
-import { AppError, notFound, validationError } from '../../platform/errors.ts';
+import { AppError, ERROR_CODES, notFound, validationError } from '../../platform/errors.ts';
+import { format, type Locale, type Translated } from '../../platform/i18n.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
 import { getCitizenSummaries } from '../registry/index.ts';
@@ -280,22 +281,70 @@ export async function issueTicketOnce(ctx: AppContext, actor: Actor | null, cent
   return idempotent(ctx, scope, idempotencyKey, { centerCode, ...input }, async (trx) => issued(await issueTicketTx(ctx, trx, actor, centerCode, input)));
 }
 
-/** Checks in an appointment by its code: a ticket with appointment priority, called first once due. */
-export async function checkInAppointment(ctx: AppContext, actor: Actor | null, centerCode: string, confirmation: string) {
+/** Baku wall-clock time of an instant, "HH:MM", with the date in front when it is not on `day`. */
+function bakuClock(d: Date, day: string) {
+  const local = new Date(d.getTime() + 4 * 3_600_000).toISOString();
+  return bakuDate(d) === day ? local.slice(11, 16) : `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+}
+
+/**
+ * A missed appointment's code at check-in: 409 CONFLICT, in the caller's language, telling the
+ * citizen to take a normal ticket (details: field /confirmation, code appointment_missed).
+ */
+export class MissedAppointmentError extends AppError {
+  constructor(private readonly text: Translated, locale: Locale, readonly stillBooked: boolean) {
+    super('CONFLICT', { what: text.en }, [{ field: '/confirmation', code: 'appointment_missed', message: text[locale] }]);
+  }
+
+  override localized(locale: Locale): string {
+    return format(ERROR_CODES.CONFLICT[locale], { what: this.text[locale] });
+  }
+}
+
+function missedAppointment(code: string, startsAt: Date, closesAt: Date, now: Date, locale: Locale, stillBooked: boolean) {
+  const day = bakuDate(now);
+  const at = bakuClock(startsAt, day);
+  const until = bakuClock(closesAt, day);
+  const closed = closesAt < now;
+  return new MissedAppointmentError({
+    az: `${code} kodlu ${at} qəbulu buraxılıb${closed ? `: qeydiyyat ${until}-dək mümkün idi` : ''}. Zəhmət olmasa, kioskdan adi növbə talonu götürün`,
+    ru: `запись ${code} на ${at} пропущена${closed ? `: отметиться можно было до ${until}` : ''}. Пожалуйста, возьмите обычный талон в киоске`,
+    en: `the appointment ${code} at ${at} was missed${closed ? `: check-in closed at ${until}` : ''}. Please take a normal ticket at the kiosk`,
+  }, locale, stillBooked);
+}
+
+/**
+ * Checks in an appointment by its code: a ticket with appointment priority, called first once due.
+ * Check-in is open until the appointment would become a no-show (its slot's end plus
+ * APPOINTMENT_NO_SHOW_MINUTES); after that, or once it is a no-show, the code is refused with
+ * 409 and the citizen is told to take a normal ticket, whether or not the no-show sweep has
+ * marked it yet — a late citizen never goes to the front of the queue. A late code still
+ * booked is marked as a no-show at once (its slot's place is given back).
+ */
+export async function checkInAppointment(ctx: AppContext, actor: Actor | null, centerCode: string, confirmation: string, locale: Locale = actor?.locale ?? 'az') {
   await getOpenCenter(ctx, centerCode);
   if (actor) assertAtCenter(actor, centerCode);
-  const r = await ctx.db.transaction().execute(async (trx) => {
-    const a = await repo.findAppointment(trx, confirmation, true);
-    if (!a || a.center_code !== centerCode) throw notFound(`appointment ${confirmation} at ${centerCode}`);
-    if (a.status !== 'booked') throw new AppError('INVALID_TRANSITION', { action: 'check_in', status: a.status }, [{ field: '/status', code: a.status, message: `appointment ${confirmation} is ${a.status}` }]);
-    const day = bakuDate(a.starts_at);
-    if (day !== bakuDate(ctx.now())) throw new AppError('CONFLICT', { what: `appointment ${confirmation} is on ${day}` });
-    const out = await issueTicketTx(ctx, trx, actor, centerCode, {
-      serviceCode: a.service_code, channel: 'appointment', citizenId: a.citizen_id ?? undefined, appointment: { id: a.appointment_id, startsAt: a.starts_at },
+  let r;
+  try {
+    r = await ctx.db.transaction().execute(async (trx) => {
+      const now = ctx.now();
+      const a = await repo.lockAppointmentWithSlot(trx, confirmation);
+      if (!a || a.center_code !== centerCode) throw notFound(`appointment ${confirmation} at ${centerCode}`);
+      const closesAt = new Date(a.starts_at.getTime() + (a.slot_minutes + APPOINTMENT_NO_SHOW_MINUTES) * 60_000);
+      if (a.status === 'no_show' || (a.status === 'booked' && closesAt < now)) throw missedAppointment(confirmation, a.starts_at, closesAt, now, locale, a.status === 'booked');
+      if (a.status !== 'booked') throw new AppError('INVALID_TRANSITION', { action: 'check_in', status: a.status }, [{ field: '/status', code: a.status, message: `appointment ${confirmation} is ${a.status}` }]);
+      const day = bakuDate(a.starts_at);
+      if (day !== bakuDate(now)) throw new AppError('CONFLICT', { what: `appointment ${confirmation} is on ${day}` });
+      const out = await issueTicketTx(ctx, trx, actor, centerCode, {
+        serviceCode: a.service_code, channel: 'appointment', citizenId: a.citizen_id ?? undefined, appointment: { id: a.appointment_id, startsAt: a.starts_at },
+      });
+      await trx.updateTable('queue_appointments').set({ status: 'checked_in', updated_at: now }).where('appointment_id', '=', a.appointment_id).execute();
+      return out;
     });
-    await trx.updateTable('queue_appointments').set({ status: 'checked_in', updated_at: ctx.now() }).where('appointment_id', '=', a.appointment_id).execute();
-    return out;
-  });
+  } catch (e) {
+    if (e instanceof MissedAppointmentError && e.stillBooked) await sweepAppointmentNoShows(ctx, centerCode);
+    throw e;
+  }
   return issued(r);
 }
 
