@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { generatePopulation } from '../registry/generate.ts';
 import { compileRule, evaluateRule, type RuleBook, type SqlDecisionRow } from '../../rules/index.ts';
@@ -110,4 +111,30 @@ test('the database refuses an overlapping assignment', async () => {
     citizen_id: a.citizen_id, benefit_id: a.benefit_id, subject_key: a.subject_key, rule_version: 1, payment: 'monthly', amount_azn: 1,
     period_from: a.period_from, period_to: null, eval_date: a.eval_date, parameters: '{}',
   }).execute(), /overlapping assignment|duplicate key/);
+});
+
+test('a bulk writer (a sweep) is refused an overlapping assignment too, checked once per statement', async () => {
+  const a = await d.db.selectFrom('benefit_assignments').selectAll().where('payment', '=', 'monthly').limit(1).executeTakeFirstOrThrow();
+  const row = (from: string, to: string | null) => ({
+    citizen_id: a.citizen_id, benefit_id: a.benefit_id, subject_key: `${a.subject_key}-bulk`, rule_version: 1, payment: 'monthly' as const, amount_azn: 1,
+    period_from: from, period_to: to, eval_date: from, parameters: '{}',
+  });
+  const bulk = (write: (trx: typeof d.db) => Promise<unknown>) => d.db.transaction().execute(async (trx) => {
+    await sql`select set_config('dost.bulk_benefit', ${a.benefit_id}, true)`.execute(trx);
+    await write(trx);
+  });
+  // Two new rows overlapping each other in one statement, then one overlapping a row already there.
+  await assert.rejects(bulk((trx) => trx.insertInto('benefit_assignments').values([row('2026-01-01', '2026-03-01'), row('2026-02-01', '2026-04-01')]).execute()), /overlapping assignment/);
+  await assert.rejects(bulk(async (trx) => {
+    await trx.insertInto('benefit_assignments').values(row('2026-01-01', '2026-03-01')).execute();
+    await trx.insertInto('benefit_assignments').values(row('2026-02-15', '2026-02-20')).execute();
+  }), /overlapping assignment/);
+  // An update that makes two periods overlap.
+  await assert.rejects(bulk(async (trx) => {
+    await trx.insertInto('benefit_assignments').values([row('2026-01-01', '2026-03-01'), row('2026-03-01', '2026-04-01')]).execute();
+    await trx.updateTable('benefit_assignments').set({ period_to: '2026-03-15' })
+      .where('subject_key', '=', `${a.subject_key}-bulk`).where('period_from', '=', '2026-01-01').execute();
+  }), /overlapping assignment/);
+  // Adjacent periods are fine.
+  await bulk((trx) => trx.insertInto('benefit_assignments').values([row('2026-01-01', '2026-03-01'), row('2026-03-01', '2026-04-01')]).execute());
 });
