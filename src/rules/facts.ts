@@ -171,12 +171,13 @@ function source(subject: Subject, whole = false): { base: string; joins: string;
 }
 
 /**
- * Facts computed from the subject's own row (the event, the person, the child), with no join or
- * sub-select: a sweep may test conditions over these before anything else is read (see `keep`).
+ * Facts computed from the subject's own row (the event, the person, the child) or from it by one
+ * index look-up (a household's latest income declaration, its size): a sweep may test conditions
+ * over these before anything else is read (see `keep`).
  */
 const BASE_FACTS: Record<Subject, readonly FactName[]> = {
   person: ['person.birth_date', 'person.sex', 'person.alive', 'beneficiary.known'],
-  household: [],
+  household: ['household.monthly_income', 'household.size'],
   birth: ['event.date', 'event.stillbirth', 'child.birth_date', 'child.alive'],
   death: ['event.date'],
   disability_assessment: ['event.date', 'event.degree', 'event.review_on', 'person.birth_date', 'person.alive', 'beneficiary.known'],

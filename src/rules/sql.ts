@@ -151,7 +151,7 @@ export function compileRule(rule: Rule, params: ParameterSet, opts: {
   today: string; filter?: SubjectFilter; binder?: Binder;
   /**
    * Only the rows that can change a decision (a sweep): a subject some condition over its own
-   * row already fails (not eligible), and with no pending offer or active assignment of this
+   * row already fails or cannot decide, and with no pending offer or active assignment of this
    * benefit, is left out before any other fact is read — at 1 M citizens most people are far from
    * pension age and most births are years old. Outcome counts then cover the rows kept.
    */
@@ -161,7 +161,9 @@ export function compileRule(rule: Rule, params: ParameterSet, opts: {
   const ctx: Ctx = { b, params, today: opts.today, fixedDate: rule.evaluateAt === 'today' ? opts.today : undefined };
   const keep = (baseFact: (f: FactName) => string | undefined) => {
     const early = rule.conditions.filter((x) => [...referencesOf(x.when).facts].every((f) => baseFact(f) !== undefined))
-      .map((x) => `(${compileExpr(x.when, { ...ctx, col: (f) => baseFact(f)!, evalDateSql: 'b.eval_date' })}) is not false`);
+      // Only a row whose every condition is true can be eligible; a false or unknown one changes
+      // nothing unless a decision is open (not eligible ends it; cannot decide leaves it).
+      .map((x) => `(${compileExpr(x.when, { ...ctx, col: (f) => baseFact(f)!, evalDateSql: 'b.eval_date' })}) is true`);
     if (!early.length) return undefined;
     early.push(...rule.conditions.flatMap((x) => dateBound(x.when, ctx, baseFact) ?? []));
     // The subjects with a decision open, by the id a subject row carries as about_id: the citizen
