@@ -51,6 +51,23 @@ export const funeralAllowance: Rule = {
   amount: param('funeral_allowance'),
 };
 
+const disabilityDegree: Condition = {
+  id: 'degree', when: isIn(fact('event.degree'), [1, 2, 3]), legal: 'Regulation on disability assessment (2022)',
+  explain: { pass: t('Əlillik dərəcəsi: {event.degree}', 'Степень инвалидности: {event.degree}', 'Disability degree: {event.degree}'), fail: t('Əlillik dərəcəsi müəyyən edilməyib', 'Степень не установлена', 'No disability degree is set') },
+};
+
+const assessmentValid: Condition = {
+  id: 'assessment_valid', when: or(not(known(fact('event.review_on'))), gt(fact('event.review_on'), evalDate)), legal: 'Regulation on disability assessment (2022)',
+  explain: {
+    pass: t('Əlillik qüvvədədir (təkrar baxış: {event.review_on})', 'Инвалидность действует (переосвидетельствование: {event.review_on})', 'The disability is in force (review: {event.review_on})'),
+    fail: t('Təkrar baxış tarixi keçib ({event.review_on})', 'Срок переосвидетельствования прошёл ({event.review_on})', 'The review date has passed ({event.review_on})'),
+  },
+};
+
+/** An amount by disability degree: parameters `<prefix>_degree_1..3`. */
+const byDegree = (prefix: string) => ifThen(eq(fact('event.degree'), c(1)), param(`${prefix}_degree_1`),
+  ifThen(eq(fact('event.degree'), c(2)), param(`${prefix}_degree_2`), param(`${prefix}_degree_3`)));
+
 export const disabilityAllowance: Rule = {
   id: 'disability_allowance', version: 1,
   name: t('Əlilliyə görə sosial müavinət', 'Социальное пособие по инвалидности', 'Disability allowance'),
@@ -65,21 +82,35 @@ export const disabilityAllowance: Rule = {
         fail: t('18 yaşınadək uşaqlar üçün ayrıca müavinət var', 'Для детей до 18 лет предусмотрено отдельное пособие', 'Children under 18 have a separate allowance'),
       },
     },
+    disabilityDegree,
+    assessmentValid,
+  ],
+  amount: byDegree('disability_allowance'),
+  periodTo: fact('event.review_on'),
+};
+
+export const childDisabilityAllowance: Rule = {
+  id: 'child_disability_allowance', version: 1,
+  name: t('18 yaşınadək əlilliyi olan uşağa görə sosial müavinət', 'Социальное пособие на ребёнка с инвалидностью до 18 лет', 'Allowance for a child with a disability under 18'),
+  legalBasis: SOCIAL_ALLOWANCES, effective: { from: '2025-07-01' }, consent: 'not_required',
+  // The child is the beneficiary on record; a parent or guardian receives it for the child.
+  subject: 'disability_assessment', evaluateAt: 'today', triggers: ['disability_assessment', 'death'], payment: 'monthly',
+  conditions: [
+    alive('Law on Social Allowances, art. 8'),
     {
-      id: 'degree', when: isIn(fact('event.degree'), [1, 2, 3]), legal: 'Regulation on disability assessment (2022)',
-      explain: { pass: t('Əlillik dərəcəsi: {event.degree}', 'Степень инвалидности: {event.degree}', 'Disability degree: {event.degree}'), fail: t('Əlillik dərəcəsi müəyyən edilməyib', 'Степень не установлена', 'No disability degree is set') },
-    },
-    {
-      id: 'assessment_valid', when: or(not(known(fact('event.review_on'))), gt(fact('event.review_on'), evalDate)), legal: 'Regulation on disability assessment (2022)',
+      id: 'under_18', when: lt(monthsBetween(fact('person.birth_date'), evalDate), c(216)), legal: 'Law on Social Allowances, art. 8',
       explain: {
-        pass: t('Əlillik qüvvədədir (təkrar baxış: {event.review_on})', 'Инвалидность действует (переосвидетельствование: {event.review_on})', 'The disability is in force (review: {event.review_on})'),
-        fail: t('Təkrar baxış tarixi keçib ({event.review_on})', 'Срок переосвидетельствования прошёл ({event.review_on})', 'The review date has passed ({event.review_on})'),
+        pass: t('Uşaq 18 yaşına çatmayıb (doğum tarixi {person.birth_date})', 'Ребёнку нет 18 лет (дата рождения {person.birth_date})', 'The child is under 18 (born {person.birth_date})'),
+        fail: t('Şəxs 18 yaşına çatıb: böyüklər üçün əlillik müavinəti tətbiq olunur', 'Лицу исполнилось 18 лет: действует пособие для взрослых', 'The person is 18 or older: the adult disability allowance applies'),
       },
     },
+    disabilityDegree,
+    assessmentValid,
   ],
-  amount: ifThen(eq(fact('event.degree'), c(1)), param('disability_allowance_degree_1'),
-    ifThen(eq(fact('event.degree'), c(2)), param('disability_allowance_degree_2'), param('disability_allowance_degree_3'))),
-  periodTo: fact('event.review_on'),
+  amount: byDegree('child_disability_allowance'),
+  // Until the review date, and at the latest until the 18th birthday, when the adult allowance takes over.
+  periodTo: ifThen(and(known(fact('event.review_on')), lt(fact('event.review_on'), addMonths(fact('person.birth_date'), c(216)))),
+    fact('event.review_on'), addMonths(fact('person.birth_date'), c(216))),
 };
 
 export const oldAgePension: Rule = {
@@ -203,5 +234,5 @@ export const unemploymentInsurance: Rule = {
 
 /** Every rule in force or once in force, newest version last for each id. */
 export const RULES: readonly Rule[] = [
-  childbirthAllowance, funeralAllowance, disabilityAllowance, oldAgePension, targetedSocialAssistance, childUnderOneAllowance, unemploymentInsurance,
+  childbirthAllowance, funeralAllowance, disabilityAllowance, childDisabilityAllowance, oldAgePension, targetedSocialAssistance, childUnderOneAllowance, unemploymentInsurance,
 ];

@@ -8,7 +8,7 @@ import {
   type Facts, type RuleBook,
 } from './index.ts';
 import {
-  childbirthAllowance, disabilityAllowance, funeralAllowance, oldAgePension, targetedSocialAssistance, unemploymentInsurance, childUnderOneAllowance,
+  childbirthAllowance, childDisabilityAllowance, disabilityAllowance, funeralAllowance, oldAgePension, targetedSocialAssistance, unemploymentInsurance, childUnderOneAllowance,
 } from './benefits.ts';
 
 let rb: RuleBook;
@@ -69,6 +69,23 @@ describe('hand-computed decisions', () => {
     assert.equal(evaluateRule(disabilityAllowance, { ...f, 'event.degree': 3, 'event.review_on': null }, rb.params, '2026-11-01').amount, 180);
     assert.equal(evaluateRule(disabilityAllowance, { ...f, 'event.review_on': '2026-11-01' }, rb.params, '2026-11-01').outcome, 'not_eligible');
     assert.equal(evaluateRule(disabilityAllowance, { ...f, 'person.birth_date': '2010-01-01' }, rb.params, '2026-11-01').outcome, 'not_eligible');
+  });
+
+  test('child disability allowance by degree (unconfirmed 270 / 220 / 150) until the review or the 18th birthday, whichever is first', () => {
+    const f: Facts = { 'person.alive': true, 'person.birth_date': '2012-04-10', 'event.degree': 2, 'event.review_on': '2031-01-01', 'event.date': '2026-03-01' };
+    const e = evaluateRule(childDisabilityAllowance, f, rb.params, '2026-11-01');
+    assert.equal(e.outcome, 'eligible');
+    assert.equal(e.amount, 220);
+    assert.equal(e.periodTo, '2030-04-10', 'the 18th birthday comes before the review');
+    assert.equal(evaluateRule(childDisabilityAllowance, { ...f, 'event.review_on': '2027-01-15' }, rb.params, '2026-11-01').periodTo, '2027-01-15');
+    assert.equal(evaluateRule(childDisabilityAllowance, { ...f, 'event.review_on': null, 'event.degree': 1 }, rb.params, '2026-11-01').amount, 270);
+    assert.ok(evaluateRule(childDisabilityAllowance, f, rb.params, '2026-11-01').parameters.every((p) => p.name !== 'child_disability_allowance_degree_2' || p.unconfirmed));
+    // The day before the 18th birthday a child; on the day an adult: the child allowance stops, the adult one applies.
+    const teen = { ...f, 'person.birth_date': '2008-11-01' };
+    assert.equal(evaluateRule(childDisabilityAllowance, teen, rb.params, '2026-10-31').outcome, 'eligible');
+    assert.equal(evaluateRule(childDisabilityAllowance, teen, rb.params, '2026-11-01').outcome, 'not_eligible');
+    assert.equal(evaluateRule(disabilityAllowance, teen, rb.params, '2026-11-01').outcome, 'eligible');
+    assert.equal(evaluateRule(disabilityAllowance, teen, rb.params, '2026-10-31').outcome, 'not_eligible');
   });
 
   test('old-age pension: a woman reaches 64y6m on her birthday; from 1 July 2026 she needs 65', () => {

@@ -190,6 +190,14 @@ describe('old-age pension, disability and unemployment', () => {
     ]);
   });
 
+  test('a child\'s disability assessment assigns the child allowance until the 18th birthday, not the adult one', async () => {
+    const child = (await createCitizen(t.ctx.db, { birth_date: '2014-09-05' })).citizen_id;
+    day('2026-06-20');
+    await record(child, 'disability_assessment', '2026-06-15', { degree: 3, percent: 50 });
+    assert.deepEqual((await assignments(child, 'child_disability_allowance')).map((a) => [a.status, a.amount_azn, a.period_from, a.period_to]), [['active', 150, '2026-06-20', '2032-09-05']]);
+    assert.deepEqual(await assignments(child, 'disability_allowance'), []);
+  });
+
   test('a sweep ends an allowance a condition over the person now fails (a death entered without an event)', async () => {
     // A sweep leaves out early the subjects a condition over their own row fails, unless a
     // decision is open for them: this one has an open assignment, so it must still be ended.
@@ -249,7 +257,7 @@ describe('explain, rules explorer, simulator', () => {
 
   test('the rules explorer lists every rule with versions, dates and parameters', async () => {
     const r = body<{ items: { id: string; versions: { effectiveFrom: string; parameters: { name: string }[] }[] }[] }>(await t.app.inject({ method: 'GET', url: '/api/rules', headers: officer }));
-    assert.equal(r.items.length, 7);
+    assert.equal(r.items.length, 8);
     const tsa = r.items.find((i) => i.id === 'targeted_social_assistance')!;
     assert.equal(tsa.versions[0]!.effectiveFrom, '2022-01-01');
     assert.deepEqual(tsa.versions[0]!.parameters.map((p) => p.name), ['need_criterion', 'tsa_period_months']);
