@@ -59,6 +59,7 @@ test('a recorded birth shows up in the parent\'s "my benefits" with its reason, 
   await visible(page.getByRole('heading', { name: 'Why? How the decision was made', level: 1 }));
   const subject = page.getByRole('region', { name: /^Case / }).first();
   await visible(subject.getByText('Eligible'));
+  await visible(subject.getByText(/one-off payment, 20\/11\/2026/), 'a one-off payment is paid once, not over an open-ended period');
   const conditions = subject.getByRole('table', { name: 'Conditions' });
   await visible(conditions.getByRole('row').filter({ hasText: 'The person to receive the payment is known in the registry' }).getByText('Met'));
   await visible(conditions.getByText('Law on Social Allowances, art. 10').first());

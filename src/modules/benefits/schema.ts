@@ -31,6 +31,7 @@ const UsedParameter = Type.Object({ name: Type.String(), value: Nullable(Type.Nu
 
 export const ExplainOut = Type.Object({
   citizenId: Type.Integer(), benefit: Type.String(), ruleVersion: Type.Integer(), name: Type.String(), legalBasis: Type.String(), date: Type.String(),
+  payment: Type.Enum(['one_off', 'monthly']),
   subjects: Type.Array(Type.Object({
     subjectKey: Type.String(), outcome: Type.Enum(['eligible', 'not_eligible', 'cannot_decide']), amountAzn: Nullable(Type.Number()), evalDate: Type.String(),
     periodFrom: Nullable(Type.String()), periodTo: Nullable(Type.String()), missing: Type.Array(Type.String()),

@@ -181,7 +181,7 @@ export async function explain(ctx: AppContext, actor: Actor, citizenId: number, 
   const evaluations = await evaluateWithTrace(ctx.db, rb, rule, today, { beneficiaryIds: [citizenId] });
   await recordAudit(ctx.db, actor, { action: 'benefit.explain', citizenId, resource: `benefits/explain?benefit=${benefitId}`, purpose: 'explain a benefit decision' });
   return {
-    citizenId, benefit: rule.id, ruleVersion: rule.version, name: pick(rule.name, actor.locale), legalBasis: rule.legalBasis, date: today,
+    citizenId, benefit: rule.id, ruleVersion: rule.version, name: pick(rule.name, actor.locale), legalBasis: rule.legalBasis, date: today, payment: rule.payment,
     subjects: evaluations.map((e) => toExplained(e.subjectKey, e.evaluation, actor.locale)),
   };
 }

@@ -155,7 +155,8 @@ export function TraceView({ explanation: e }: { explanation: Explanation }) {
           </Group>
           <Text size="sm" c="dimmed" mb="sm">
             {t('benefits.trace.evaluatedOn', { date: fmt.date(s.evalDate) })}
-            {s.periodFrom ? ` · ${t('benefits.period')}: ${fmt.date(s.periodFrom)} – ${s.periodTo ? fmt.date(s.periodTo) : t('benefits.openEnded')}` : ''}
+            {s.periodFrom && e.payment === 'one_off' ? ` · ${t('benefits.paidOnce', { date: fmt.date(s.periodFrom) })}` : ''}
+            {s.periodFrom && e.payment === 'monthly' ? ` · ${t('benefits.period')}: ${fmt.date(s.periodFrom)} – ${s.periodTo ? fmt.date(s.periodTo) : t('benefits.openEnded')}` : ''}
           </Text>
           {s.missing.length ? (
             <Alert color="orange" mb="sm" title={t('benefits.trace.missing')}>

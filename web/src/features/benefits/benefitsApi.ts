@@ -43,6 +43,7 @@ export interface AmountStep extends Omit<TraceStep, 'condition' | 'result'> {
 
 export interface Explanation {
   citizenId: number;
+  payment: 'one_off' | 'monthly';
   benefit: string;
   ruleVersion: number;
   name: string;
