@@ -220,12 +220,28 @@ export async function slotServices(db: Db, centerCode: string, from: Date, to: D
  */
 export async function setSlotCapacities(db: Db, centerCode: string, from: Date, to: Date, capacities: Map<string, number>) {
   if (capacities.size === 0) return 0;
+  // Row locks in slot order first (see lockSlots), then the update.
+  await sql`select 1 from queue_slots s where s.center_code = ${centerCode} and s.starts_at > ${from} and s.starts_at < ${to}
+             order by s.center_code, s.service_code, s.starts_at for update`.execute(db);
   const r = await sql`
     update queue_slots s set capacity = c.capacity, kept_over_capacity = greatest(s.booked - c.capacity, 0)
       from unnest(${[...capacities.keys()]}::text[], ${[...capacities.values()]}::int[]) as c(service_code, capacity)
      where s.center_code = ${centerCode} and s.service_code = c.service_code and s.starts_at > ${from} and s.starts_at < ${to}
        and (s.capacity <> c.capacity or s.kept_over_capacity <> greatest(s.booked - c.capacity, 0))`.execute(db);
   return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Locks slot rows in one order (center, service, start), the order every statement that changes
+ * more than one slot keeps, so two of them never wait on each other in a cycle.
+ */
+export async function lockSlots(db: Db, slots: { centerCode: string; serviceCode: string; startsAt: Date }[]) {
+  await sql`
+    select 1 from queue_slots s
+      join unnest(${slots.map((x) => x.centerCode)}::text[], ${slots.map((x) => x.serviceCode)}::text[], ${slots.map((x) => x.startsAt)}::timestamptz[]) as k(center_code, service_code, starts_at)
+        on s.center_code = k.center_code and s.service_code = k.service_code and s.starts_at = k.starts_at
+     order by s.center_code, s.service_code, s.starts_at
+       for update of s`.execute(db);
 }
 
 /** Takes one unit of a slot's capacity, or returns undefined when it is full or does not exist. */

@@ -926,6 +926,9 @@ export async function moveAppointment(ctx: AppContext, code: string, body: MoveB
     if (!a) throw notFound(`appointment ${code}`);
     if (a.status !== 'booked') throw new AppError('INVALID_TRANSITION', { action: 'move', status: a.status }, [{ field: '/status', code: a.status, message: `appointment ${code} is ${a.status}` }]);
     if (a.center_code === centerCode && a.starts_at.getTime() === startsAt.getTime()) return toAppointmentOut(a);
+    // Both slots locked in slot order first: two moves in opposite directions, or a move and a
+    // window change recomputing capacities, never deadlock.
+    await repo.lockSlots(trx, [{ centerCode, serviceCode: a.service_code, startsAt }, { centerCode: a.center_code, serviceCode: a.service_code, startsAt: a.starts_at }]);
     const taken = await repo.takeSlot(trx, centerCode, a.service_code, startsAt);
     if (!taken) throw new AppError('CONFLICT', { what: 'the slot is fully booked' });
     await repo.releaseSlot(trx, a.center_code, a.service_code, a.starts_at);

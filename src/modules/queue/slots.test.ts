@@ -169,4 +169,23 @@ describe('capacity under contention', () => {
     await assert.rejects(t.ctx.db.updateTable('queue_slots').set((eb) => ({ booked: eb('booked', '+', 1) }))
       .where('center_code', '=', CENTER).where('service_code', '=', SVC.ref).where('starts_at', '=', new Date(a)).execute(), /queue_slots_not_overbooked/);
   });
+
+  test('moves in opposite directions and window changes at the same time never deadlock', async () => {
+    t.setNow(MORNING);
+    const starts = [...(await freeSlots(SVC.labour)).keys()];
+    const [x, y] = [starts[starts.length - 2]!, starts[starts.length - 1]!];
+    const toX = [await booked(SVC.labour, y)];
+    const toY = [await booked(SVC.labour, x)];
+    const move = (code: string, startsAt: string) => t.as(undefined, 'POST', `/api/queue/appointments/${code}/move`, { startsAt });
+    for (let round = 0; round < 6; round++) {
+      const [from, to] = round % 2 === 0 ? [x, y] : [y, x];
+      const rs = await Promise.all([
+        ...toX.map((c) => move(c, from)), ...toY.map((c) => move(c, to)),
+        t.as(manager, 'PATCH', `/api/queue/centers/${CENTER}/windows/8`, { isOpen: round % 2 === 0 }),
+      ]);
+      for (const r of rs) assert.ok(r.statusCode === 200 || r.statusCode === 409, `${r.statusCode} ${r.body}`);
+      const rows = [await slotRow(SVC.labour, x), await slotRow(SVC.labour, y)];
+      for (const row of rows) assert.equal(row.kept_over_capacity, Math.max(0, row.booked - row.capacity));
+    }
+  });
 });
