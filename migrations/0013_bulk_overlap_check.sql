@@ -4,7 +4,10 @@
 -- A bulk writer (dost.bulk_benefit set, holding the benefit's exclusive lock) is now checked once
 -- per statement, set-based, over the statement's new rows; every other writer is checked per row
 -- under its advisory locks, as before.
-CREATE OR REPLACE FUNCTION benefit_assignments_no_overlap() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION benefit_assignments_no_overlap() RETURNS trigger LANGUAGE plpgsql
+-- Statistics may say the table is empty (taken before a sweep's inserts): a plan that scans it for
+-- every row is then quadratic. The look-ups below must go through an index whatever they say.
+SET enable_seqscan = off AS $$
 BEGIN
   IF coalesce(current_setting('dost.bulk_benefit', true), '') = NEW.benefit_id THEN
     RETURN NEW; -- checked by benefit_assignments_no_overlap_bulk() at the end of the statement
@@ -27,7 +30,8 @@ COMMENT ON FUNCTION benefit_assignments_no_overlap() IS 'Refuses an assignment w
 CREATE INDEX benefit_assignments_key_idx ON benefit_assignments (citizen_id, benefit_id, subject_key);
 COMMENT ON INDEX benefit_assignments_key_idx IS 'Assignments of one person, benefit and subject: the overlap checks and the sweeps'' look-ups.';
 
-CREATE FUNCTION benefit_assignments_no_overlap_bulk() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION benefit_assignments_no_overlap_bulk() RETURNS trigger LANGUAGE plpgsql
+SET enable_seqscan = off AS $$
 DECLARE
   bulk text := coalesce(current_setting('dost.bulk_benefit', true), '');
   bad record;
