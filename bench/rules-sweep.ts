@@ -6,7 +6,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx bench/rules-sweep.ts --citizens 200000
  *
  * Flags: --citizens N (generated population), --rounds R (alternating compiled / hand-written),
- * --keep (keep the database).
+ * --keep (keep the database), --reuse NAME (a kept database: no generation, decisions cleared).
  */
 import { openDatabase } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
@@ -27,16 +27,25 @@ if (!url) {
 const N = numberArg(args, 'citizens', 200_000);
 const ROUNDS = numberArg(args, 'rounds', 3);
 const TODAY = '2026-11-01';
-const name = `dost_bench_rules_${process.pid}`;
+// --reuse NAME: a database kept by an earlier run (--keep) with its generated population; its
+// decisions are cleared so the first sweep starts from none, as on a fresh database.
+const reuse = args.get('reuse');
+const name = reuse ?? `dost_bench_rules_${process.pid}`;
 
 printMachine(await machineInfo(url));
-await createDatabase(url, name);
+if (!reuse) await createDatabase(url, name);
 const d = await openDatabase({ url: databaseUrl(url, name), poolSize: 2 });
 try {
   await migrate(d);
   await upsertReferenceData(d.db, await readReferenceData());
-  const gen = await time(() => generatePopulation(d, { citizens: N, seed: 1, asOf: TODAY }));
-  console.log(`generated ${fmtInt(N)} citizens in ${(gen.ms / 1000).toFixed(1)} s`);
+  if (reuse) {
+    await d.exec('truncate benefit_notifications, benefit_offers, benefit_assignments');
+    const [c] = await runCompiled<{ n: number }>(d.db, { text: 'select count(*)::int as n from citizens', values: [] });
+    console.log(`reusing ${name}: ${fmtInt(c!.n)} citizens`);
+  } else {
+    const gen = await time(() => generatePopulation(d, { citizens: N, seed: 1, asOf: TODAY }));
+    console.log(`generated ${fmtInt(N)} citizens in ${(gen.ms / 1000).toFixed(1)} s`);
+  }
   // As on a live registry, where autovacuum has long visited these rows: statistics, visibility
   // map and hint bits set (a first read of freshly loaded rows otherwise writes every page).
   await d.exec('vacuum (analyze)');
@@ -105,5 +114,5 @@ try {
   for (const [id, s] of Object.entries(full.result)) console.log(`  ${id.padEnd(28)} eligible ${fmtInt(s.eligible)}, assigned ${fmtInt(s.assigned)}, offered ${fmtInt(s.offered)}, cannot decide ${fmtInt(s.cannotDecide)}`);
 } finally {
   await d.close();
-  if (!args.has('keep')) await dropDatabase(url, name);
+  if (!args.has('keep') && !reuse) await dropDatabase(url, name);
 }
