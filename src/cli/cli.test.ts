@@ -55,6 +55,28 @@ test('import refuses a CSV with a bad row, names the line, and imports nothing',
   assert.match(missing.stderr, /no such file/);
 });
 
+test('rules: list every rule, explain one for a citizen with the amount\'s sources, sweep with a summary', () => {
+  const list = dost(['rules', 'list']);
+  assert.equal(list.status, 0, list.stderr);
+  for (const id of ['childbirth_allowance', 'child_disability_allowance', 'old_age_pension', 'targeted_social_assistance', 'unemployment_insurance']) assert.match(list.stdout, new RegExp(`^${id}@1 `, 'm'));
+  assert.match(list.stdout, /child_disability_allowance_degree_1 = 2025-07-01: 270 \(unconfirmed\)/);
+  // 7KQ2M9A (imported above) was born in 1979: too young for the old-age pension.
+  const why = dost(['rules', 'explain', '7kq2m9a', 'old_age_pension', '--date', '2026-11-01']);
+  assert.equal(why.status, 0, why.stderr);
+  assert.match(why.stdout, /Old-age labour pension \[person\] on 2026-11-01: not_eligible/);
+  assert.match(why.stdout, /✗ retirement_age: Has not reached pension age yet \(born 1979-05-20\)/);
+  assert.match(why.stdout, /parameters retirement_age_months_men=780 \(from 2024-01-01; sources \[12\]\)/);
+  assert.match(why.stdout, /^  = The amount is computed once every condition is met\n.*expected_pension_payment_months=144 \(from 2024-01-01; sources \[12\]; unconfirmed\)/m,
+    'the amount step lists its own parameters');
+  assert.match(why.stdout, /\[14\] Menafn: minimum pension 280 → 320 from February 2025 https:\/\/menafn\.com\/1109121241/);
+  const unknown = dost(['rules', 'explain', '7KQ2M9A', 'moon_pension']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown benefit moon_pension/);
+  const sweep = dost(['rules', 'sweep', '--date', '2026-11-01']);
+  assert.equal(sweep.status, 0, sweep.stderr);
+  assert.match(sweep.stdout, /old_age_pension\s+evaluated \d+, eligible \d+/);
+});
+
 test('start serves, answers readiness, and shuts down cleanly on SIGTERM', async () => {
   const child = spawn(process.execPath, [bin, 'start', '--port', '0', '--no-demo'], { env: { ...env, LOG_LEVEL: 'info' } });
   let out = '';

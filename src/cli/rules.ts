@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { recordAudit } from '../platform/audit.ts';
 import type { Actor } from '../platform/context.ts';
 import { evaluateWithTrace, getRuleBook, simulate, sweep, todayOf } from '../modules/benefits/index.ts';
-import { RulesLoadError, ruleParams } from '../rules/index.ts';
+import { RulesLoadError, ruleParams, type UsedParameter } from '../rules/index.ts';
 import { withContext } from './context.ts';
 import { createProgress } from './progress.ts';
 
@@ -27,6 +27,10 @@ const guarded = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => asyn
     process.exitCode = 2;
   }
 };
+
+/** A parameter as the trace shows it: value, the date it took effect, sources, and whether it is unconfirmed. */
+const param = (p: UsedParameter) =>
+  `${p.name}=${p.value ?? '—'} (from ${p.from ?? '—'}${p.sources.length ? `; sources ${p.sources.map((x) => `[${x.id}]`).join('')}` : ''}${p.unconfirmed ? '; unconfirmed' : ''})`;
 
 /** Adds `dost rules list|explain FIN BENEFIT|sweep|simulate`. */
 export function registerRulesCommands(program: Command): void {
@@ -63,7 +67,13 @@ export function registerRulesCommands(program: Command): void {
           out(`${rule.name.en} [${r.subjectKey}] on ${e.evalDate}: ${e.outcome}${e.amount !== null ? ` — ${e.amount} AZN` : ''}${e.missing.length ? ` (missing ${e.missing.join(', ')})` : ''}`);
           for (const s of e.trace) {
             out(`  ${s.result === true ? '✓' : s.result === false ? '✗' : '?'} ${s.condition}: ${s.explanation.en}`);
-            out(`      facts ${JSON.stringify(s.facts)}${s.parameters.length ? `; parameters ${s.parameters.map((p) => `${p.name}=${p.value} (from ${p.from})`).join(', ')}` : ''}; ${s.legal}`);
+            out(`      facts ${JSON.stringify(s.facts)}${s.parameters.length ? `; parameters ${s.parameters.map(param).join(', ')}` : ''}; ${s.legal}`);
+          }
+          const a = e.amountStep;
+          if (a) {
+            out(`  = ${a.explanation.en}`);
+            out(`      facts ${JSON.stringify(a.facts)}${a.parameters.length ? `; parameters ${a.parameters.map(param).join(', ')}` : ''}; ${a.legal}`);
+            for (const src of new Map(a.parameters.flatMap((p) => p.sources.map((x) => [x.id, x] as const))).values()) out(`      [${src.id}] ${src.title}${src.url ? ` ${src.url}` : ''}`);
           }
         }
       });
