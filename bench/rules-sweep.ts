@@ -13,6 +13,7 @@ import { migrate } from '../src/platform/migrate.ts';
 import { readReferenceData } from '../src/modules/reference/data-files.ts';
 import { upsertReferenceData } from '../src/modules/reference/repository.ts';
 import { generatePopulation } from '../src/modules/registry/generate.ts';
+import { generateIncomeDeclarations } from '../src/modules/benefits/generate.ts';
 import { getRuleBook, sweep } from '../src/modules/benefits/service.ts';
 import { runCompiled } from '../src/modules/benefits/repository.ts';
 import { compileRule } from '../src/rules/index.ts';
@@ -44,7 +45,8 @@ try {
     console.log(`reusing ${name}: ${fmtInt(c!.n)} citizens`);
   } else {
     const gen = await time(() => generatePopulation(d, { citizens: N, seed: 1, asOf: TODAY }));
-    console.log(`generated ${fmtInt(N)} citizens in ${(gen.ms / 1000).toFixed(1)} s`);
+    const inc = await time(() => generateIncomeDeclarations(d.db, { seed: 1, asOf: TODAY }));
+    console.log(`generated ${fmtInt(N)} citizens in ${(gen.ms / 1000).toFixed(1)} s, ${fmtInt(inc.result)} declared household incomes in ${(inc.ms / 1000).toFixed(1)} s`);
   }
   // As on a live registry, where autovacuum has long visited these rows: statistics, visibility
   // map and hint bits set (a first read of freshly loaded rows otherwise writes every page).

@@ -8,7 +8,8 @@ import { ROLES, type Role } from '../platform/context.ts';
 import { DataFileError } from '../modules/reference/index.ts';
 import { createUser } from '../modules/identity/index.ts';
 import { importCitizens } from '../modules/registry/import.ts';
-import { generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
+import { DEFAULT_AS_OF as DEMO_AS_OF, generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
+import { generateIncomeDeclarations } from '../modules/benefits/generate.ts';
 import { createProgress, formatBytes } from './progress.ts';
 import { withContext } from './context.ts';
 import { printDemoLogins, readDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
@@ -39,7 +40,8 @@ async function seedIfEmpty(ctx: Awaited<ReturnType<typeof createContext>>, citiz
     const bar = createProgress({ label: 'Generating citizens', total: citizens, unit: 'citizens' });
     const r = await generatePopulation(ctx.database, { citizens, seed, onProgress: (p) => bar.update(p.citizens) });
     bar.stop();
-    log(`  ${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s`);
+    const incomes = await generateIncomeDeclarations(ctx.db, { seed, asOf: DEMO_AS_OF });
+    log(`  ${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events, ${incomes} declared household incomes in ${(r.durationMs / 1000).toFixed(1)} s`);
   }
   const logins = await seedDemoUsers(ctx);
   const apps = await seedDemoApplications(ctx);
@@ -154,7 +156,8 @@ program.command('generate')
     await withContext(async (ctx) => {
       const r = await generatePopulation(ctx.database, { citizens: opts.citizens, seed: opts.seed, onProgress: (p) => bar.update(p.citizens) });
       bar.stop();
-      process.stdout.write(`${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events in ${(r.durationMs / 1000).toFixed(1)} s\n`);
+      const incomes = await generateIncomeDeclarations(ctx.db, { seed: opts.seed, asOf: DEMO_AS_OF });
+      process.stdout.write(`${r.citizens} citizens, ${r.households} households, ${r.lifeEvents} life events, ${incomes} declared household incomes in ${(r.durationMs / 1000).toFixed(1)} s\n`);
     });
   });
 

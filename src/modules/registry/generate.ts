@@ -110,6 +110,8 @@ export const DemographyFile = Type.Object({
     with_phone_pct: Pct,
     prefixes: Type.Array(Type.Object({ prefix: Type.String({ pattern: '^\\d{2}$' }), share_pct: Pct }), { minItems: 1 }),
   }),
+  /** Households with a declared income (targeted social assistance applicants), written by the benefits module. */
+  income_declarations: Type.Object({ household_pct: Pct, other_income_max_azn: Type.Number({ minimum: 0 }) }),
   id_cards: Type.Object({
     adult_from_age: Type.Integer(),
     child_with_card_pct: Pct,
@@ -745,7 +747,8 @@ export interface GenerateResult {
   durationMs: number;
 }
 
-const DEFAULT_AS_OF = '2026-11-01';
+/** The reference date of a generated population unless one is given. */
+export const DEFAULT_AS_OF = '2026-11-01';
 
 function checkOptions(opts: GenerateOptions): void {
   if (!Number.isSafeInteger(opts.citizens) || opts.citizens < 0) throw new RangeError('citizens must be a non-negative integer');
