@@ -42,7 +42,8 @@ try {
   if (reuse) {
     await d.exec('truncate benefit_notifications, benefit_offers, benefit_assignments');
     const [c] = await runCompiled<{ n: number }>(d.db, { text: 'select count(*)::int as n from citizens', values: [] });
-    console.log(`reusing ${name}: ${fmtInt(c!.n)} citizens`);
+    const inc = await time(() => generateIncomeDeclarations(d.db, { seed: 1, asOf: TODAY }));
+    console.log(`reusing ${name}: ${fmtInt(c!.n)} citizens; ${fmtInt(inc.result)} declared household incomes added in ${(inc.ms / 1000).toFixed(1)} s`);
   } else {
     const gen = await time(() => generatePopulation(d, { citizens: N, seed: 1, asOf: TODAY }));
     const inc = await time(() => generateIncomeDeclarations(d.db, { seed: 1, asOf: TODAY }));

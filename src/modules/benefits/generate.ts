@@ -17,6 +17,9 @@ import { readPopulationFiles } from '../registry/generate.ts';
 export async function generateIncomeDeclarations(db: Db, opts: { seed: number; asOf: string }): Promise<number> {
   const { demo } = await readPopulationFiles();
   const { household_pct: pct, other_income_max_azn: other } = demo.income_declarations;
+  // A population just loaded has no statistics yet: without them the planner takes these tables
+  // for tiny and loops over household_members for every chosen household (10 M citizens: hours).
+  await db.executeQuery(CompiledQuery.raw('analyze households, household_members, life_events'));
   const r = await db.executeQuery(CompiledQuery.raw(`
     with chosen as (
       select h.household_id, $2::date - (335 + abs(hashtext('on:' || h.household_id || ':' || $1::text)) % 200) as declared_on
