@@ -2,6 +2,14 @@ import { useCallback, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router';
 
 /**
+ * The search params as they are now. React Router hands a functional update the params of the
+ * last render, not of the last update (documented; remix-run/react-router#9757, #14491): two
+ * filters changed before a re-render kept only the second — an officer choosing a service and
+ * then "unassigned" quickly lost the service. The address bar is always current.
+ */
+const latest = (prev: URLSearchParams) => new URLSearchParams(typeof window === 'undefined' ? prev : window.location.search);
+
+/**
  * List state (filters, sort, page) kept in the URL, so lists can be linked and survive reloads.
  * Changing any filter goes back to page 1. `keys` and `defaults` are read once.
  */
@@ -20,7 +28,7 @@ export function useListParams<K extends string>(keys: readonly K[], defaults: Pa
     (patch: Partial<Record<K, string>>) => {
       setParams(
         (prev) => {
-          const next = new URLSearchParams(prev);
+          const next = latest(prev);
           for (const [k, v] of Object.entries(patch) as [K, string | undefined][]) {
             if (v === undefined || v === '' || v === config.defaults[k]) next.delete(k);
             else next.set(k, v);
@@ -37,7 +45,7 @@ export function useListParams<K extends string>(keys: readonly K[], defaults: Pa
   const setPage = useCallback(
     (p: number) => {
       setParams((prev) => {
-        const next = new URLSearchParams(prev);
+        const next = latest(prev);
         if (p <= 1) next.delete('page');
         else next.set('page', String(p));
         return next;
