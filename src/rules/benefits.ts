@@ -68,11 +68,16 @@ const assessmentValid: Condition = {
 const byDegree = (prefix: string) => ifThen(eq(fact('event.degree'), c(1)), param(`${prefix}_degree_1`),
   ifThen(eq(fact('event.degree'), c(2)), param(`${prefix}_degree_2`), param(`${prefix}_degree_3`)));
 
+/** What the adult and the child disability allowances share: assigned monthly from the latest assessment, re-read on a death. */
+const disabilityRule: Pick<Rule, 'legalBasis' | 'effective' | 'consent' | 'subject' | 'evaluateAt' | 'triggers' | 'payment'> = {
+  legalBasis: SOCIAL_ALLOWANCES, effective: { from: '2025-07-01' }, consent: 'not_required',
+  subject: 'disability_assessment', evaluateAt: 'today', triggers: ['disability_assessment', 'death'], payment: 'monthly',
+};
+
 export const disabilityAllowance: Rule = {
   id: 'disability_allowance', version: 1,
   name: t('Əlilliyə görə sosial müavinət', 'Социальное пособие по инвалидности', 'Disability allowance'),
-  legalBasis: SOCIAL_ALLOWANCES, effective: { from: '2025-07-01' }, consent: 'not_required',
-  subject: 'disability_assessment', evaluateAt: 'today', triggers: ['disability_assessment', 'death'], payment: 'monthly',
+  ...disabilityRule,
   conditions: [
     alive('Law on Social Allowances, art. 7'),
     {
@@ -92,9 +97,8 @@ export const disabilityAllowance: Rule = {
 export const childDisabilityAllowance: Rule = {
   id: 'child_disability_allowance', version: 1,
   name: t('18 yaşınadək əlilliyi olan uşağa görə sosial müavinət', 'Социальное пособие на ребёнка с инвалидностью до 18 лет', 'Allowance for a child with a disability under 18'),
-  legalBasis: SOCIAL_ALLOWANCES, effective: { from: '2025-07-01' }, consent: 'not_required',
   // The child is the beneficiary on record; a parent or guardian receives it for the child.
-  subject: 'disability_assessment', evaluateAt: 'today', triggers: ['disability_assessment', 'death'], payment: 'monthly',
+  ...disabilityRule,
   conditions: [
     alive('Law on Social Allowances, art. 8'),
     {

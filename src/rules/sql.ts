@@ -5,6 +5,7 @@
  * arithmetic, the same month and rounding formulas); the differential test keeps them equal.
  */
 import { Binder, factColumn, factsQuery, keyedByCitizen, type SubjectFilter } from './facts.ts';
+import { addMonthsToDate } from './evaluate.ts';
 import { referencesOf, ruleParams, type Expr, type FactName, type Rule } from './language.ts';
 import type { ParameterSet } from './parameters.ts';
 
@@ -102,14 +103,6 @@ function constRange(e: Expr, ctx: Ctx): [number, number] | undefined {
   return undefined;
 }
 
-/** A date `months` whole months before `iso` (day clamped to the month's end). */
-function monthsBefore(iso: string, months: number): string {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const t = y * 12 + (m - 1) - months;
-  const last = new Date(Date.UTC(Math.floor(t / 12), (t % 12) + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(Math.floor(t / 12), t % 12, Math.min(d, last))).toISOString().slice(0, 10);
-}
-
 /**
  * For a sweep on one evaluation date: an age condition on a base date fact (`monthsBetween(F,
  * evalDate) < K` or `>= K`, K a constant or parameter) also as a plain range on F, widened by two
@@ -124,8 +117,8 @@ function dateBound(e: Expr, ctx: Ctx, baseFact: (f: FactName) => string | undefi
   const k = constRange(r, ctx);
   if (!col || !k) return undefined;
   return e.op === 'lt' || e.op === 'le'
-    ? `${col} > ${ctx.b.bind(monthsBefore(ctx.fixedDate, Math.ceil(k[1]) + 2), 'date')}`
-    : `${col} < ${ctx.b.bind(monthsBefore(ctx.fixedDate, Math.floor(k[0]) - 2), 'date')}`;
+    ? `${col} > ${ctx.b.bind(addMonthsToDate(ctx.fixedDate, -(Math.ceil(k[1]) + 2)), 'date')}`
+    : `${col} < ${ctx.b.bind(addMonthsToDate(ctx.fixedDate, -(Math.floor(k[0]) - 2)), 'date')}`;
 }
 
 /** One row of a compiled rule's result. */
