@@ -12,31 +12,22 @@ import { useFormat, useL } from '../../components/format.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { Section } from '../../components/Section.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
-import { useSession } from '../auth/auth.ts';
 import { useAllServices } from '../catalog/queries.ts';
+import { StaffCenter } from './StaffCenter.tsx';
 import { bakuTime, queueApi, type CallNext, type OpenApplication, type Ticket, type TicketAction } from './queueApi.ts';
 
 /** Operator console at a window: call next, serve, finish, no-show, recall, transfer. */
 export function ConsolePage() {
   const { t } = useTranslation();
   usePageTitle(t('queue.console.title'));
-  const { user } = useSession();
-  const centerCode = user?.centerCode ?? '';
+  return <StaffCenter>{(centerCode) => <Console centerCode={centerCode} />}</StaffCenter>;
+}
+
+function Console({ centerCode }: { centerCode: string }) {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const windowNo = Number(params.get('window')) || 0;
-  const windows = useQuery({
-    queryKey: ['queue', 'windows', centerCode],
-    queryFn: () => queueApi.windows(centerCode),
-    enabled: Boolean(centerCode),
-  });
-
-  if (!centerCode) {
-    return (
-      <Alert color="orange" role="alert">
-        {t('queue.noCenter')}
-      </Alert>
-    );
-  }
+  const windows = useQuery({ queryKey: ['queue', 'windows', centerCode], queryFn: () => queueApi.windows(centerCode) });
   return (
     <Stack gap="lg">
       <Title order={1}>{t('queue.console.title')}</Title>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Modal, MultiSelect, Stack, Switch, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, MultiSelect, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,24 +8,15 @@ import { useL } from '../../components/format.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { Section } from '../../components/Section.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
-import { useSession } from '../auth/auth.ts';
 import { HallFigures, useLiveHall } from './HallSummary.tsx';
+import { StaffCenter } from './StaffCenter.tsx';
 import { bakuTime, queueApi, type Hall, type QueueWindow } from './queueApi.ts';
 
 /** Center manager: the live hall, opening and closing windows, changing their skills. */
 export function HallPage() {
   const { t } = useTranslation();
   usePageTitle(t('queue.hall.title'));
-  const { user } = useSession();
-  const centerCode = user?.centerCode ?? '';
-  if (!centerCode) {
-    return (
-      <Alert color="orange" role="alert">
-        {t('queue.noCenter')}
-      </Alert>
-    );
-  }
-  return <LiveHall centerCode={centerCode} />;
+  return <StaffCenter>{(centerCode) => <LiveHall centerCode={centerCode} />}</StaffCenter>;
 }
 
 function LiveHall({ centerCode }: { centerCode: string }) {

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Box, Button, Chip, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Box, Button, Chip, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,8 +10,8 @@ import { LanguageSwitcher } from '../../components/LanguageSwitcher.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
 import { FIN_RE } from '../../components/validation.ts';
-import { useSession } from '../auth/auth.ts';
 import { HallSummary } from './HallSummary.tsx';
+import { StaffCenter } from './StaffCenter.tsx';
 import { queueApi, WALK_IN_PRIORITIES, type CenterService, type IssuedTicket } from './queueApi.ts';
 
 /** Smart DOST kiosk: a touch page for walk-ins (anonymous). */
@@ -36,21 +36,16 @@ export function KioskPage() {
 export function VolunteerPage() {
   const { t } = useTranslation();
   usePageTitle(t('queue.volunteer.title'));
-  const { user } = useSession();
-  const centerCode = user?.centerCode ?? '';
-  if (!centerCode) {
-    return (
-      <Alert color="orange" role="alert">
-        {t('queue.noCenter')}
-      </Alert>
-    );
-  }
   return (
-    <Stack gap="lg">
-      <Title order={1}>{t('queue.volunteer.title')}</Title>
-      <HallSummary centerCode={centerCode} />
-      <TicketIssuer centerCode={centerCode} mode="volunteer" />
-    </Stack>
+    <StaffCenter>
+      {(centerCode) => (
+        <Stack gap="lg">
+          <Title order={1}>{t('queue.volunteer.title')}</Title>
+          <HallSummary centerCode={centerCode} />
+          <TicketIssuer centerCode={centerCode} mode="volunteer" />
+        </Stack>
+      )}
+    </StaffCenter>
   );
 }
 

@@ -1,6 +1,6 @@
 /** Queue endpoints (src/modules/queue/routes.ts) through the one API client. */
 import { request } from '../../api.ts';
-import type { L } from '../../types.ts';
+import type { Citizen, L } from '../../types.ts';
 
 export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no_show';
 export type Priority = 'appointment' | 'disability' | 'elderly' | 'normal';
@@ -52,17 +52,8 @@ export interface OpenApplication {
 
 export interface CallNext {
   ticket: Ticket | null;
-  citizen: {
-    id: number;
-    fin: string;
-    lastName: string;
-    firstName: string;
-    patronymic: string | null;
-    birthDate: string;
-    sex: string;
-    districtCode: string;
-    deathDate: string | null;
-  } | null;
+  /** The registry's short record of the ticket's citizen (see Citizen). */
+  citizen: Pick<Citizen, 'id' | 'fin' | 'lastName' | 'firstName' | 'patronymic' | 'birthDate' | 'sex' | 'districtCode' | 'deathDate'> | null;
   openApplications: OpenApplication[];
   benefits: Record<string, unknown>[];
 }
