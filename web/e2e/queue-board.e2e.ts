@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
-import { startHarness, visible, type Harness } from './support.ts';
-import { CENTER, drainQueue, issueTicket, openConsole, openingHours } from './queue-kit.ts';
+import { test } from 'node:test';
+import { visible, type Harness } from './support.ts';
+import { CENTER, issueTicket, openConsole, useQueueHarness } from './queue-kit.ts';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-  openingHours(h);
-});
-beforeEach(() => drainQueue(h));
-after(async () => {
-  await h?.close();
-});
+useQueueHarness((x) => (h = x));
 
 test('the display board shows, live, a ticket an operator calls, in Azerbaijani and Russian', async () => {
   const board = await h.newPage('en');

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
-import { startHarness, visible, type Harness } from './support.ts';
-import { CENTER, drainQueue, openingHours, PENSION_CERT, serviceButton } from './queue-kit.ts';
+import { test } from 'node:test';
+import { visible, type Harness } from './support.ts';
+import { CENTER, PENSION_CERT, serviceButton, useQueueHarness } from './queue-kit.ts';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-  openingHours(h);
-});
-beforeEach(() => drainQueue(h));
-after(async () => {
-  await h?.close();
-});
+useQueueHarness((x) => (h = x));
 
 test('a walk-in picks a service at the kiosk and gets a numbered ticket with an estimated wait', async () => {
   const page = await h.newPage();

@@ -3,10 +3,11 @@
  * center is open), tickets issued through the API, and a helper that empties the queue.
  */
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CENTER, MORNING } from '../../src/modules/queue/test-kit.ts';
 import { createUser } from '../../src/test/factories.ts';
-import type { Harness } from './support.ts';
+import { startHarness, type Harness } from './support.ts';
 
 export { CENTER, MORNING };
 /** A service offered at BAKU-1 (letter A) and its English name. */
@@ -22,6 +23,23 @@ export interface Issued {
 /** Puts the server's clock on the weekday morning the queue tests use. */
 export function openingHours(h: Harness): void {
   h.srv.app.setNow(MORNING);
+}
+
+/**
+ * Registers a test file's hooks: one harness for the file with the clock on the weekday
+ * morning, and an empty queue before each test; `set` receives the harness once started.
+ */
+export function useQueueHarness(set: (h: Harness) => void): void {
+  let h: Harness | undefined;
+  before(async () => {
+    h = await startHarness();
+    openingHours(h);
+    set(h);
+  });
+  beforeEach(() => drainQueue(h!));
+  after(async () => {
+    await h?.close();
+  });
 }
 
 /** Issues a ticket as the volunteer would (operator API), optionally naming the citizen. */

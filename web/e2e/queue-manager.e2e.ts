@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
-import { row, startHarness, visible, type Harness } from './support.ts';
-import { CENTER, drainQueue, issueTicket, openingHours, PENSION_CERT } from './queue-kit.ts';
+import { test } from 'node:test';
+import { row, visible, type Harness } from './support.ts';
+import { CENTER, issueTicket, PENSION_CERT, useQueueHarness } from './queue-kit.ts';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-  openingHours(h);
-});
-beforeEach(() => drainQueue(h));
-after(async () => {
-  await h?.close();
-});
+useQueueHarness((x) => (h = x));
 
 test('the manager sees the hall live, closes and reopens a window and changes its skills', async () => {
   const page = await h.newPage();

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
-import { getService, row, startHarness, submitAsCitizen, visible, type Harness } from './support.ts';
-import { drainQueue, issueTicket, openConsole, openingHours, secondOperator, signInAs } from './queue-kit.ts';
+import { test } from 'node:test';
+import { getService, row, submitAsCitizen, visible, type Harness } from './support.ts';
+import { issueTicket, openConsole, secondOperator, signInAs, useQueueHarness } from './queue-kit.ts';
 
 let h: Harness;
-before(async () => {
-  h = await startHarness();
-  openingHours(h);
-});
-beforeEach(() => drainQueue(h));
-after(async () => {
-  await h?.close();
-});
+useQueueHarness((x) => (h = x));
 
 test('the operator calls the next ticket, sees the citizen and their open applications, serves and finishes', async () => {
   const reference = await submitAsCitizen(h, await getService(h.srv, h.srv.demo.serviceCode));
