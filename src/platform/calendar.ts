@@ -2,18 +2,24 @@ import type { Db } from './db.ts';
 
 /**
  * Working-day arithmetic for SLAs: Monday–Friday, minus the public holidays in the `holidays`
- * table (loaded from data/calendar/holidays-az.json). Dates are 'YYYY-MM-DD' strings in Baku time.
+ * table, plus the weekend days the Cabinet made working days in exchange for a rest day
+ * (`working_days`); both loaded from data/calendar/holidays-az.json. Dates are 'YYYY-MM-DD'
+ * strings in Baku time.
  */
 export class WorkingCalendar {
-  constructor(private readonly holidays: ReadonlySet<string>) {}
+  constructor(private readonly holidays: ReadonlySet<string>, private readonly workedWeekendDays: ReadonlySet<string> = new Set()) {}
 
-  /** Loads the holidays from the database. */
+  /** Loads the holidays and the transferred working days from the database. */
   static async load(db: Db): Promise<WorkingCalendar> {
-    const rows = await db.selectFrom('holidays').select('holiday_date').execute();
-    return new WorkingCalendar(new Set(rows.map((r) => r.holiday_date)));
+    const [holidays, worked] = await Promise.all([
+      db.selectFrom('holidays').select('holiday_date').execute(),
+      db.selectFrom('working_days').select('work_date').execute(),
+    ]);
+    return new WorkingCalendar(new Set(holidays.map((r) => r.holiday_date)), new Set(worked.map((r) => r.work_date)));
   }
 
   isWorkingDay(date: string): boolean {
+    if (this.workedWeekendDays.has(date)) return true;
     const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
     return dow !== 0 && dow !== 6 && !this.holidays.has(date);
   }

@@ -67,6 +67,11 @@ export interface HolidaysTable {
   kind: string;
 }
 
+export interface WorkingDaysTable {
+  work_date: DateStr;
+  note: string;
+}
+
 export interface ServiceCategoriesTable {
   category_code: string;
   name_az: string;
@@ -204,6 +209,7 @@ export interface ApplicationsTable {
   sla_due_on: DateStr | null;
   decided_at: Date | null;
   last_seq: Generated<number>;
+  escalation_level: Generated<number>;
 }
 
 export interface ApplicationActionsTable {
@@ -236,6 +242,7 @@ export interface DB {
   regions: RegionsTable;
   districts: DistrictsTable;
   holidays: HolidaysTable;
+  working_days: WorkingDaysTable;
   service_categories: ServiceCategoriesTable;
   services: ServicesTable;
   centers: CentersTable;

@@ -46,6 +46,14 @@ export async function upsertReferenceData(db: Db, data: ReferenceData): Promise<
         name_az: eb.ref('excluded.name_az'), name_ru: eb.ref('excluded.name_ru'), name_en: eb.ref('excluded.name_en'), kind: eb.ref('excluded.kind'),
       })))
       .execute();
+    // Weekend days swapped into working days (the file's working_saturdays): worked, so SLAs count them.
+    const worked = data.holidays.working_saturdays ?? [];
+    if (worked.length > 0) {
+      await trx.insertInto('working_days')
+        .values(worked.map((d) => ({ work_date: d, note: 'data/calendar/holidays-az.json working_saturdays' })))
+        .onConflict((oc) => oc.column('work_date').doNothing())
+        .execute();
+    }
     await trx.insertInto('service_categories')
       .values(data.categories.categories.map((c) => ({ category_code: c.code, name_az: c.name.az, name_ru: c.name.ru, name_en: c.name.en, sort: c.sort })))
       .onConflict((oc) => oc.column('category_code').doUpdateSet((eb) => ({
