@@ -121,6 +121,14 @@ export interface CentersTable {
   confirmed: Generated<boolean>;
 }
 
+export interface LoginAttemptsTable {
+  username: string;
+  source: string;
+  failures: number;
+  last_attempt_at: Timestamp;
+  locked_until: Date | null;
+}
+
 export interface UsersTable {
   user_id: Generated<string>;
   username: string;
@@ -131,8 +139,6 @@ export interface UsersTable {
   center_code: string | null;
   locale: Generated<string>;
   disabled: Generated<boolean>;
-  failed_attempts: Generated<number>;
-  locked_until: Date | null;
   oidc_subject: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -247,6 +253,7 @@ export interface DB {
   services: ServicesTable;
   centers: CentersTable;
   users: UsersTable;
+  login_attempts: LoginAttemptsTable;
   sessions: SessionsTable;
   oidc_login_states: OidcLoginStatesTable;
   citizens: CitizensTable;

@@ -8,7 +8,7 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, az: 'Məlumatlar düzgün deyil', ru: 'Данные заполнены неверно', en: 'The request is not valid' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, az: 'Idempotency-Key başlığı tələb olunur', ru: 'Требуется заголовок Idempotency-Key', en: 'An Idempotency-Key header is required' },
   UNAUTHENTICATED: { status: 401, az: 'Sistemə daxil olun', ru: 'Войдите в систему', en: 'Please sign in' },
-  INVALID_CREDENTIALS: { status: 401, az: 'İstifadəçi adı və ya şifrə yanlışdır', ru: 'Неверное имя пользователя или пароль', en: 'Wrong username or password' },
+  INVALID_CREDENTIALS: { status: 401, az: 'İstifadəçi adı və ya şifrə yanlışdır (bir neçə uğursuz cəhddən sonra bir az gözləyin)', ru: 'Неверное имя пользователя или пароль (после нескольких неудачных попыток подождите немного)', en: 'Wrong username or password (after several failed attempts, wait a few minutes)' },
   CSRF_FAILED: { status: 403, az: 'Sorğu təsdiqlənmədi (CSRF). Səhifəni yeniləyin', ru: 'Запрос не подтверждён (CSRF). Обновите страницу', en: 'Request not verified (CSRF). Reload the page' },
   FORBIDDEN: { status: 403, az: 'Bu əməliyyat üçün icazəniz yoxdur', ru: 'У вас нет прав на это действие', en: 'You are not allowed to do this' },
   NOT_FOUND: { status: 404, az: 'Tapılmadı: {what}', ru: 'Не найдено: {what}', en: 'Not found: {what}' },

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import type { UsersTable } from '../../platform/db-types.ts';
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -20,20 +20,49 @@ export const insertUser = (db: Db, values: Insertable<UsersTable>) =>
 export const updateUser = (db: Db, userId: string, values: Updateable<UsersTable>) =>
   db.updateTable('users').set({ ...values, updated_at: new Date() }).where('user_id', '=', userId).returningAll().executeTakeFirst();
 
-/** Records a failed password attempt; locks the account once `max` is reached. */
-export const recordFailedLogin = (db: Db, userId: string, max: number, lockUntil: Date) =>
-  db.updateTable('users')
-    .set((eb) => ({
-      failed_attempts: eb('failed_attempts', '+', 1),
-      locked_until: eb.case().when('failed_attempts', '>=', max - 1).then(lockUntil).else(eb.ref('locked_until')).end(),
-    }))
-    .where('user_id', '=', userId)
-    .returning(['failed_attempts', 'locked_until'])
-    .executeTakeFirstOrThrow();
+/**
+ * Counts a sign-in attempt of (username, source) before its password is checked, in one
+ * conditional upsert: the row lock serialises concurrent attempts, and an attempt is counted only
+ * while the pair is not locked. The attempt that reaches `max` locks the pair for `baseSeconds`,
+ * each further one (after the lock has passed) for twice as long as the one before, up to
+ * `capSeconds`. A pair idle since `resetBefore` starts again from one. Returns the count, or
+ * undefined when the pair is locked: the password must then not be checked at all.
+ */
+export async function chargeLoginAttempt(db: Db, a: { username: string; source: string; now: Date; max: number; resetBefore: Date; baseSeconds: number; capSeconds: number }) {
+  const next = sql<number>`(CASE WHEN login_attempts.last_attempt_at < ${a.resetBefore} THEN 1 ELSE login_attempts.failures + 1 END)`;
+  const lockUntil = sql<Date | null>`(CASE WHEN ${next} >= ${a.max}::int THEN ${a.now}::timestamptz
+    + LEAST(${a.baseSeconds}::float8 * power(2::float8, LEAST(${next} - ${a.max}::int, 40)::float8), ${a.capSeconds}::float8) * interval '1 second' END)`;
+  return db.insertInto('login_attempts')
+    .values({
+      username: a.username, source: a.source, failures: 1, last_attempt_at: a.now,
+      locked_until: a.max <= 1 ? new Date(a.now.getTime() + Math.min(a.baseSeconds, a.capSeconds) * 1000) : null,
+    })
+    .onConflict((oc) => oc.columns(['username', 'source'])
+      .doUpdateSet({ failures: next, last_attempt_at: a.now, locked_until: lockUntil })
+      .where((eb) => eb.or([eb('login_attempts.locked_until', 'is', null), eb('login_attempts.locked_until', '<=', a.now)])))
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirst();
+}
 
-/** Clears the failure counter after a good password. */
-export const clearFailedLogins = (db: Db, userId: string) =>
-  db.updateTable('users').set({ failed_attempts: 0, locked_until: null }).where('user_id', '=', userId).execute();
+/** Forgets the attempts of a name from one source (a good password), or from every source (an administrator's reset). */
+export const clearLoginAttempts = (db: Db, username: string, source?: string) => {
+  let q = db.deleteFrom('login_attempts').where('username', '=', username);
+  if (source !== undefined) q = q.where('source', '=', source);
+  return q.execute();
+};
+
+/** Drops attempt rows idle since `before` (they no longer count). */
+export const pruneLoginAttempts = (db: Db, before: Date) =>
+  db.deleteFrom('login_attempts').where('last_attempt_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)])).execute();
+
+/** The latest active lock of each of these names, over every source. */
+export async function activeLocks(db: Db, usernames: string[], now: Date): Promise<Map<string, Date>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await db.selectFrom('login_attempts').select(['username', (eb) => eb.fn.max('locked_until').as('until')])
+    .where('username', 'in', usernames).where('locked_until', '>', now).groupBy('username').execute();
+  return new Map(rows.map((r) => [r.username, new Date(r.until as unknown as Date)]));
+}
 
 /** Lists users with optional text and role filters. */
 export async function listUsers(db: Db, f: { q?: string; role?: string; limit: number; offset: number }) {

@@ -10,26 +10,29 @@ import { AdminUserOut, CreateUserBody, ListUsersQuery, LoginBody, SessionOut, To
 
 /** Sign-in, sessions, bearer tokens, and the administrator's user management. */
 export function identityRoutes(app: App, ctx: AppContext): void {
-  const loginLimit = { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' };
+  // One budget per address across every sign-in route (password, token, national identity):
+  // one limiter, so one store, hooked onto each route. A per-route `config.rateLimit` would give
+  // each route a store of its own, and an attacker LOGIN_RATE_LIMIT_PER_MINUTE guesses per route.
+  const signInLimit = app.rateLimit({ max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' });
   const cookieOptions = {
     httpOnly: true, secure: true, sameSite: 'lax' as const, path: '/', maxAge: ctx.config.sessionTtlHours * 3600,
   };
 
   app.post('/api/auth/login', {
-    config: { auth: 'public', rateLimit: loginLimit },
+    config: { auth: 'public' }, onRequest: signInLimit,
     schema: { tags: ['auth'], summary: 'Sign in to the web app (sets the session cookie)', body: LoginBody, response: { 200: SessionOut, '4xx': ErrorBody } },
   }, async (req, reply) => {
-    const user = await service.authenticate(ctx, req.body.username, req.body.password);
+    const user = await service.authenticate(ctx, req.body.username, req.body.password, req.ip);
     const s = await service.openSession(ctx, user, 'cookie', { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) });
     void reply.setCookie(SESSION_COOKIE, s.token, cookieOptions);
     return { user: s.user, csrfToken: s.csrfToken };
   });
 
   app.post('/api/auth/token', {
-    config: { auth: 'public', rateLimit: loginLimit },
+    config: { auth: 'public' }, onRequest: signInLimit,
     schema: { tags: ['auth'], summary: 'Get a bearer token for API clients', body: LoginBody, response: { 200: TokenOut, '4xx': ErrorBody } },
   }, async (req) => {
-    const user = await service.authenticate(ctx, req.body.username, req.body.password);
+    const user = await service.authenticate(ctx, req.body.username, req.body.password, req.ip);
     const s = await service.openSession(ctx, user, 'bearer', { ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) });
     return { token: s.token, expiresAt: s.expiresAt.toISOString() };
   });
@@ -60,7 +63,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
   }, async () => ({ enabled: oidcEnabled(ctx), loginUrl: oidcEnabled(ctx) ? '/api/auth/oidc/login' : null }));
 
   app.get('/api/auth/oidc/login', {
-    config: { auth: 'public', rateLimit: loginLimit },
+    config: { auth: 'public' }, onRequest: signInLimit,
     schema: {
       tags: ['auth'], summary: 'Start sign-in at the national identity provider (redirects)',
       querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 200, pattern: '^/' })) }, { additionalProperties: false }),
@@ -69,7 +72,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
   }, async (req, reply) => reply.redirect(await startOidcLogin(ctx, req.query.returnTo)));
 
   app.get('/api/auth/oidc/callback', {
-    config: { auth: 'public', rateLimit: loginLimit },
+    config: { auth: 'public' }, onRequest: signInLimit,
     schema: {
       tags: ['auth'], summary: 'Return from the national identity provider: signs in and redirects to the web app',
       querystring: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 4000 }), { maxProperties: 10 }),

@@ -17,8 +17,9 @@ export function toUserOut(u: repo.UserRow): UserOut {
   };
 }
 
-function toAdminUserOut(u: repo.UserRow): AdminUserOut {
-  return { ...toUserOut(u), disabled: u.disabled, lockedUntil: u.locked_until ? u.locked_until.toISOString() : null, createdAt: u.created_at.toISOString() };
+/** The admin's view of a user; `lockedUntil` is the latest lock of the name from any address. */
+function toAdminUserOut(u: repo.UserRow, locks: Map<string, Date>): AdminUserOut {
+  return { ...toUserOut(u), disabled: u.disabled, lockedUntil: locks.get(u.username)?.toISOString() ?? null, createdAt: u.created_at.toISOString() };
 }
 
 /** A new session's secrets: the token goes to the client, only its hash is stored. */
@@ -29,28 +30,40 @@ export interface IssuedSession {
   user: UserOut;
 }
 
+/** How many stored password hashes sign-in has verified in this process (tests count checks with it). */
+export const signInStats = { passwordChecks: 0 };
+
+const DAY_MS = 24 * 3600_000;
+
 /**
- * Checks a username and password. Failed attempts are counted; after `loginMaxAttempts` the
- * account is locked for `loginLockMinutes`. The same error is given for an unknown user and a
- * wrong password, after the same amount of hashing work.
+ * Checks a username and password coming from `source` (the client's address).
+ *
+ * The attempt is counted for the pair (name, source) before the password is checked, in one
+ * conditional upsert (repo.chargeLoginAttempt), so N concurrent guesses check at most
+ * `loginMaxAttempts` passwords. A pair that reaches the limit is refused, right password or not,
+ * for `loginLockMinutes`, then twice as long after each further failure (up to a day); a good
+ * password clears the pair. A stranger guessing from elsewhere locks only their own pair.
+ *
+ * An unknown name, a wrong password, a disabled user and a locked pair all get the same
+ * INVALID_CREDENTIALS after the same argon2 work, and attempts are counted for names that do not
+ * exist exactly as for names that do: neither the answer nor its timing tells which names exist.
  */
-export async function authenticate(ctx: AppContext, username: string, password: string): Promise<repo.UserRow> {
+export async function authenticate(ctx: AppContext, username: string, password: string, source: string): Promise<repo.UserRow> {
   const now = ctx.now();
-  const user = await repo.findUserByUsername(ctx.db, username.trim().toLowerCase());
+  const name = username.trim().toLowerCase();
+  const charged = await repo.chargeLoginAttempt(ctx.db, {
+    username: name, source, now, max: ctx.config.loginMaxAttempts, resetBefore: new Date(now.getTime() - DAY_MS),
+    baseSeconds: ctx.config.loginLockMinutes * 60, capSeconds: DAY_MS / 1000,
+  });
+  const user = charged ? await repo.findUserByUsername(ctx.db, name) : undefined;
   if (!user || !user.password_hash || user.disabled) {
     await verifyPassword(await dummyHash(), password);
     throw new AppError('INVALID_CREDENTIALS');
   }
-  if (user.locked_until && user.locked_until > now) {
-    throw new AppError('ACCOUNT_LOCKED', { minutes: Math.ceil((user.locked_until.getTime() - now.getTime()) / 60_000) });
-  }
-  if (!(await verifyPassword(user.password_hash, password))) {
-    const lockUntil = new Date(now.getTime() + ctx.config.loginLockMinutes * 60_000);
-    const r = await repo.recordFailedLogin(ctx.db, user.user_id, ctx.config.loginMaxAttempts, lockUntil);
-    if (r.locked_until && r.locked_until > now) throw new AppError('ACCOUNT_LOCKED', { minutes: ctx.config.loginLockMinutes });
-    throw new AppError('INVALID_CREDENTIALS');
-  }
-  if (user.failed_attempts > 0 || user.locked_until) await repo.clearFailedLogins(ctx.db, user.user_id);
+  signInStats.passwordChecks++;
+  if (!(await verifyPassword(user.password_hash, password))) throw new AppError('INVALID_CREDENTIALS');
+  await repo.clearLoginAttempts(ctx.db, name, source);
+  await repo.pruneLoginAttempts(ctx.db, new Date(now.getTime() - DAY_MS));
   return user;
 }
 
@@ -140,7 +153,8 @@ export async function listUsers(ctx: AppContext, q: ListUsersQuery) {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listUsers(ctx.db, { q: q.q, role: q.role, limit: pageSize, offset: (page - 1) * pageSize });
-  return { items: rows.map(toAdminUserOut), page, pageSize, total };
+  const locks = await repo.activeLocks(ctx.db, rows.map((r) => r.username), ctx.now());
+  return { items: rows.map((r) => toAdminUserOut(r, locks)), page, pageSize, total };
 }
 
 async function checkCenter(ctx: AppContext, centerCode: string | null | undefined) {
@@ -162,7 +176,7 @@ export async function createUser(ctx: AppContext, body: CreateUserBody): Promise
       username: body.username, display_name: body.displayName, password_hash: await hashPassword(body.password),
       roles: body.roles, center_code: body.centerCode ?? null, citizen_id: body.citizenId ?? null, locale: body.locale ?? 'az',
     });
-    return toAdminUserOut(row);
+    return toAdminUserOut(row, await repo.activeLocks(ctx.db, [row.username], ctx.now()));
   } catch (e) {
     if ((e as { code?: string }).code === '23505') throw new AppError('CONFLICT', { what: `username ${body.username}` });
     throw e;
@@ -182,13 +196,15 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: string, 
       ...(body.centerCode !== undefined && { center_code: body.centerCode }),
       ...(body.disabled !== undefined && { disabled: body.disabled }),
       ...(body.locale !== undefined && { locale: body.locale }),
-      ...(body.password !== undefined && { password_hash: await hashPassword(body.password), failed_attempts: 0, locked_until: null }),
+      ...(body.password !== undefined && { password_hash: await hashPassword(body.password) }),
     });
     if (!row) throw notFound(`user ${userId}`);
+    // A new password lifts every lock of the name: whoever guessed the old one has nothing left to guess.
+    if (body.password !== undefined) await repo.clearLoginAttempts(trx, row.username);
     if (body.password !== undefined || body.disabled === true || body.roles !== undefined) {
       await repo.deleteUserSessions(trx, userId);
       evictSessions(ctx, { userId });
     }
-    return toAdminUserOut(row);
+    return toAdminUserOut(row, await repo.activeLocks(trx, [row.username], ctx.now()));
   });
 }
