@@ -1,6 +1,7 @@
 import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import type { ApplicationActionsTable, ApplicationsTable } from '../../platform/db-types.ts';
+import type { StaffNotificationsTable } from './db-types.ts';
 
 export type ApplicationRow = Selectable<ApplicationsTable>;
 export type ActionRow = Selectable<ApplicationActionsTable>;
@@ -35,7 +36,7 @@ export const listActions = (db: Db, citizenId: number, applicationId: string) =>
 
 /** Writes the derived state back to the projection row. */
 export const updateProjection = (db: Db, citizenId: number, applicationId: string, values: Partial<Pick<ApplicationRow,
-  'status' | 'status_since' | 'assigned_to' | 'sla_due_on' | 'decided_at' | 'last_seq'>>) =>
+  'status' | 'status_since' | 'assigned_to' | 'sla_due_on' | 'decided_at' | 'last_seq' | 'escalation_level'>>) =>
   db.updateTable('applications').set(values).where('citizen_id', '=', citizenId).where('application_id', '=', applicationId).execute();
 
 /** Inbox and "my applications" filters. */
@@ -179,3 +180,42 @@ export const listApplicationsOfCitizen = (db: Db, citizenId: number, statuses: r
   db.selectFrom('applications').select(['reference', 'service_code', 'status', 'submitted_at', 'sla_due_on'])
     .where('citizen_id', '=', citizenId).where('status', 'in', [...statuses])
     .orderBy('submitted_at', 'desc').limit(limit).execute();
+
+/** A page of possibly overdue open cases below the top escalation level, in key order after `after`. */
+export function listEscalationCandidates(db: Db, f: { statuses: readonly string[]; dueBefore: string; belowLevel: number; after?: { citizenId: number; applicationId: string }; limit: number }) {
+  let q = db.selectFrom('applications')
+    .select(['citizen_id', 'application_id', 'reference', 'status', 'sla_due_on', 'escalation_level'])
+    .where('status', 'in', [...f.statuses]).where('sla_due_on', '<', f.dueBefore).where('escalation_level', '<', f.belowLevel);
+  const after = f.after;
+  if (after) q = q.where((eb) => eb(eb.refTuple('citizen_id', 'application_id'), '>', eb.tuple(after.citizenId, after.applicationId)));
+  return q.orderBy('citizen_id').orderBy('application_id').limit(f.limit).execute();
+}
+
+/** Adds staff notices; one per (case, kind, level, role), so a repeat adds nothing. Returns how many were new. */
+export async function insertStaffNotifications(db: Db, rows: Insertable<StaffNotificationsTable>[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await db.insertInto('staff_notifications').values(rows)
+    .onConflict((oc) => oc.columns(['application_id', 'kind', 'level', 'recipient_role']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * Staff notices addressed to any of `roles`: admins' notices whatever the center; others' only
+ * for their center (or for every center) when they have one. Newest first.
+ */
+export async function listStaffNotifications(db: Db, f: { roles: readonly string[]; centerCode: string | null; limit: number; offset: number }) {
+  const q = db.selectFrom('staff_notifications as n')
+    .where('n.recipient_role', 'in', [...f.roles])
+    .where((eb) => {
+      const centerCode = f.centerCode;
+      if (centerCode === null) return eb.val(true);
+      return eb.or([eb('n.recipient_role', '=', 'admin'), eb('n.center_code', 'is', null), eb('n.center_code', '=', centerCode)]);
+    });
+  const rows = await q.innerJoin('applications as a', (j) => j.onRef('a.citizen_id', '=', 'n.citizen_id').onRef('a.application_id', '=', 'n.application_id'))
+    .select(['n.notification_id', 'n.recipient_role', 'n.center_code', 'n.kind', 'n.reference', 'n.level', 'n.data', 'n.created_at', 'a.service_code', 'a.status', 'a.escalation_level'])
+    .orderBy('n.created_at', 'desc').orderBy('n.notification_id', 'desc')
+    .limit(f.limit).offset(f.offset).execute();
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}

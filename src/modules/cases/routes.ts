@@ -2,8 +2,9 @@ import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { requireActor } from '../../platform/http/server.ts';
 import { ErrorBody, Page } from '../../platform/http/schemas.ts';
-import { ApplicationOut, ApplicationSummary, IdempotencyHeaders, InboxQuery, MyApplicationsQuery, ReferenceParams, SubmitApplicationBody, TakeActionBody } from './schema.ts';
+import { ApplicationOut, ApplicationSummary, IdempotencyHeaders, InboxQuery, MyApplicationsQuery, ReferenceParams, StaffNotificationsPage, StaffNotificationsQuery, SubmitApplicationBody, TakeActionBody } from './schema.ts';
 import * as service from './service.ts';
+import * as escalation from './escalation.ts';
 
 /** Applications: submit, follow, and work them through the workflow. */
 export function casesRoutes(app: App, ctx: AppContext): void {
@@ -41,4 +42,12 @@ export function casesRoutes(app: App, ctx: AppContext): void {
       params: ReferenceParams, body: TakeActionBody, response: { 200: ApplicationOut, '4xx': ErrorBody },
     },
   }, async (req) => service.takeAction(ctx, requireActor(req), req.params.reference, req.body));
+
+  app.get('/api/staff/notifications', {
+    config: { auth: ['center_manager', 'admin'] },
+    schema: {
+      tags: ['applications'], summary: 'Notices to the signed-in supervisor: overdue cases escalated to them (their center\'s; head office sees all)',
+      querystring: StaffNotificationsQuery, response: { 200: StaffNotificationsPage, '4xx': ErrorBody },
+    },
+  }, async (req) => escalation.listStaffNotifications(ctx, requireActor(req), req.query));
 }

@@ -1,11 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { L, PageQuery } from '../../platform/http/schemas.ts';
+import { L, Page, PageQuery } from '../../platform/http/schemas.ts';
 import { CitizenSummary } from '../registry/index.ts';
 import { FieldOut } from '../catalog/schema.ts';
-import { ACTIONS, REJECTION_REASONS, STATUSES } from './workflow.ts';
+import { ACTIONS, REJECTION_REASONS, STATUSES, SYSTEM_ACTIONS } from './workflow.ts';
 
 export const StatusSchema = Type.Enum(STATUSES);
-export const ActionSchema = Type.Enum(ACTIONS.filter((a) => a !== 'submit') as Exclude<(typeof ACTIONS)[number], 'submit'>[]);
+export const ActionSchema = Type.Enum(ACTIONS.filter((a) => !(SYSTEM_ACTIONS as readonly string[]).includes(a)) as Exclude<(typeof ACTIONS)[number], (typeof SYSTEM_ACTIONS)[number]>[]);
 
 export const SubmitApplicationBody = Type.Object({
   serviceCode: Type.String({ pattern: '^\\d{2}-\\d{2}-\\d{2}-\\d{2}$' }),
@@ -83,3 +83,23 @@ export const InboxQuery = Type.Object({
   ...PageQuery,
 }, { additionalProperties: false });
 export type InboxQuery = Static<typeof InboxQuery>;
+
+export const StaffNotificationsQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type StaffNotificationsQuery = Static<typeof StaffNotificationsQuery>;
+
+export const StaffNotification = Type.Object({
+  notificationId: Type.Integer(),
+  kind: Type.Enum(['escalated']),
+  level: Type.Integer({ description: 'Escalation level the case reached (1: center manager told, 2: head office told)' }),
+  recipientRole: Type.String(),
+  centerCode: Type.Union([Type.String(), Type.Null()]),
+  reference: Type.String(),
+  serviceCode: Type.String(),
+  status: StatusSchema,
+  escalationLevel: Type.Integer({ description: 'The case\'s level now' }),
+  slaDueOn: Type.Union([Type.String(), Type.Null()]),
+  overdueWorkingDays: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+});
+export const StaffNotificationsPage = Page(StaffNotification);
+export type StaffNotificationsPage = Static<typeof StaffNotificationsPage>;

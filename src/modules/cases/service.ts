@@ -209,7 +209,7 @@ export async function takeAction(ctx: AppContext, actor: Actor, reference: strin
     });
     await repo.updateProjection(trx, app.citizen_id, app.application_id, {
       status: state.status, status_since: state.statusSince, assigned_to: state.assignedTo, sla_due_on: state.slaDueOn,
-      decided_at: state.decidedAt, last_seq: seq,
+      decided_at: state.decidedAt, last_seq: seq, escalation_level: state.escalationLevel,
     });
     await publishEvent(trx, 'cases.application.action_taken', { citizenId: app.citizen_id, applicationId: app.application_id, reference, action, status: state.status });
     await recordAudit(trx, actor, { action: `application.${action}`, citizenId: app.citizen_id, resource: `applications/${reference}`, purpose: 'case work' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkingCalendar } from '../../platform/calendar.ts';
-import { allowedActions, deriveState, slaStatus, WORKFLOW, STATUSES, type ActionRecord, type Action } from './workflow.ts';
+import { allowedActions, deriveState, ESCALATION, escalationsDue, slaStatus, WORKFLOW, STATUSES, type ActionRecord, type Action } from './workflow.ts';
 
 const cal = new WorkingCalendar(new Set(['2026-11-09']));
 const at = (iso: string) => new Date(iso);
@@ -77,4 +77,27 @@ test('SLA badge: ok, due soon, overdue, paused, closed', () => {
   assert.deepEqual(slaStatus('submitted', '2026-11-20', '2026-11-23', cal), { slaState: 'overdue', workingDaysLeft: -1 });
   assert.deepEqual(slaStatus('info_requested', null, '2026-11-23', cal), { slaState: 'paused', workingDaysLeft: null });
   assert.deepEqual(slaStatus('approved', null, '2026-11-23', cal), { slaState: 'closed', workingDaysLeft: null });
+});
+
+test('escalate actions raise the escalation level and change nothing else; levels only go up', () => {
+  const base = [rec(1, 'submit', '2026-11-02T06:00:00Z'), rec(2, 'start_review', '2026-11-03T06:00:00Z', {}, 'officer')];
+  const plain = deriveState(base, 10, cal);
+  const s = deriveState([...base, rec(3, 'escalate', '2026-11-19T06:00:00Z', { level: 1 }, null as never), rec(4, 'escalate', '2026-11-25T06:00:00Z', { level: 2 })], 10, cal);
+  assert.equal(plain.escalationLevel, 0);
+  assert.equal(s.escalationLevel, 2);
+  assert.deepEqual({ ...s, escalationLevel: 0 }, plain);
+  assert.throws(() => deriveState([...base, rec(3, 'request_info', '2026-11-04T06:00:00Z'), rec(4, 'escalate', '2026-11-25T06:00:00Z', { level: 1 })], 10, cal), /not allowed/);
+});
+
+test('escalationsDue follows the ESCALATION table: level 1 a working day past due, level 2 five; none while paused', () => {
+  // Due Tue 17 Nov 2026; 9 Nov is a holiday in this calendar but not in the range.
+  assert.deepEqual(escalationsDue('in_review', '2026-11-17', 0, '2026-11-17', cal), []);
+  assert.deepEqual(escalationsDue('in_review', '2026-11-17', 0, '2026-11-18', cal).map((d) => d.step.level), [1]);
+  assert.deepEqual(escalationsDue('in_review', '2026-11-17', 1, '2026-11-23', cal).map((d) => d.step.level), []); // 4 working days
+  assert.deepEqual(escalationsDue('in_review', '2026-11-17', 1, '2026-11-24', cal).map((d) => d.step.level), [2]);
+  assert.deepEqual(escalationsDue('submitted', '2026-11-17', 0, '2026-12-30', cal).map((d) => d.step.level), [1, 2]);
+  assert.deepEqual(escalationsDue('info_requested', null, 0, '2026-12-30', cal), []);
+  assert.deepEqual(escalationsDue('approved', null, 0, '2026-12-30', cal), []);
+  assert.equal(ESCALATION.submitted?.[0]?.notify, 'center_manager');
+  assert.equal(allowedActions(['officer', 'center_manager', 'admin'], 'in_review', false).includes('escalate'), false);
 });

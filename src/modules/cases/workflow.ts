@@ -6,8 +6,11 @@ export const STATUSES = ['submitted', 'in_review', 'info_requested', 'approved',
 export type Status = (typeof STATUSES)[number];
 
 /** Actions that move an application. */
-export const ACTIONS = ['submit', 'assign', 'start_review', 'request_info', 'provide_info', 'approve', 'reject', 'withdraw'] as const;
+export const ACTIONS = ['submit', 'assign', 'start_review', 'request_info', 'provide_info', 'approve', 'reject', 'withdraw', 'escalate'] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/** Actions nobody takes through the API: submit has its own route; escalate is the SLA job's. */
+export const SYSTEM_ACTIONS = ['submit', 'escalate'] as const satisfies readonly Action[];
 
 /** How the SLA clock behaves in a status. */
 export type SlaClock = 'running' | 'paused' | 'stopped';
@@ -46,7 +49,46 @@ export const WORKFLOW = {
   approve: { from: ['in_review'], to: 'approved', roles: ['officer'] },
   reject: { from: ['in_review'], to: 'rejected', roles: ['officer'], requires: ['reason'] },
   withdraw: { from: ['submitted', 'in_review', 'info_requested'], to: 'withdrawn', roles: ['citizen'], ownOnly: true },
+  /** Taken by the SLA escalation job only (no role may take it): the case moves up a level. */
+  escalate: { from: ['submitted', 'in_review'], to: null, roles: [] },
 } as const satisfies Record<Action, Transition>;
+
+/** One step of escalation: once the SLA is this many working days overdue, the case reaches `level` and `notify` is told. */
+export interface EscalationStep {
+  level: number;
+  afterOverdueWorkingDays: number;
+  /** The role told: the supervisor of the case's center at level 1, head office at level 2. */
+  notify: Role;
+}
+
+const STANDARD_ESCALATION: readonly EscalationStep[] = [
+  { level: 1, afterOverdueWorkingDays: 1, notify: 'center_manager' },
+  { level: 2, afterOverdueWorkingDays: 5, notify: 'admin' },
+];
+
+/**
+ * Escalation of overdue cases, per status whose SLA clock runs (a paused or stopped clock never
+ * escalates). Read by the escalation job; levels only go up.
+ */
+export const ESCALATION: Partial<Record<Status, readonly EscalationStep[]>> = {
+  submitted: STANDARD_ESCALATION,
+  in_review: STANDARD_ESCALATION,
+};
+
+/** Highest escalation level any status reaches. */
+export const MAX_ESCALATION_LEVEL = Math.max(...Object.values(ESCALATION).flatMap((steps) => steps.map((s) => s.level)));
+
+/**
+ * The escalation steps a case has reached but not yet taken, lowest first: from its status, its
+ * SLA due date and its current level, as of `today` (Baku date).
+ */
+export function escalationsDue(status: Status, slaDueOn: string | null, level: number, today: string, calendar: WorkingCalendar): { step: EscalationStep; overdueWorkingDays: number }[] {
+  const steps = ESCALATION[status];
+  if (!steps || !slaDueOn || STATUS_TABLE[status].sla !== 'running') return [];
+  const overdue = calendar.workingDaysBetween(slaDueOn, today);
+  return steps.filter((s) => s.level > level && overdue >= s.afterOverdueWorkingDays).sort((a, b) => a.level - b.level)
+    .map((step) => ({ step, overdueWorkingDays: overdue }));
+}
 
 /** Reason codes an officer gives for a rejection. */
 export const REJECTION_REASONS = ['not_eligible', 'incomplete_documents', 'duplicate', 'no_legal_basis', 'other'] as const;
@@ -69,6 +111,8 @@ export interface DerivedState {
   /** Working days the clock was paused (info requested). */
   pausedWorkingDays: number;
   decidedAt: Date | null;
+  /** Escalation level reached (0: never escalated); only goes up. */
+  escalationLevel: number;
 }
 
 const bakuDay = (d: Date) => new Date(d.getTime() + 4 * 3600_000).toISOString().slice(0, 10);
@@ -85,6 +129,7 @@ export function deriveState(actions: readonly ActionRecord[], slaWorkingDays: nu
   let pausedSince: string | null = null;
   let paused = 0;
   let decidedAt: Date | null = null;
+  let escalationLevel = 0;
   const sorted = [...actions].sort((a, b) => a.seq - b.seq);
   for (const a of sorted) {
     const t: Transition = WORKFLOW[a.action];
@@ -92,6 +137,7 @@ export function deriveState(actions: readonly ActionRecord[], slaWorkingDays: nu
     if (a.action === 'submit') submittedOn = bakuDay(a.at);
     if (a.action === 'assign') assignedTo = typeof a.data.assigneeId === 'string' ? a.data.assigneeId : a.actorUserId;
     if (a.action === 'start_review' && assignedTo === null) assignedTo = a.actorUserId;
+    if (a.action === 'escalate' && typeof a.data.level === 'number') escalationLevel = Math.max(escalationLevel, a.data.level);
     if (t.to !== null && t.to !== status) {
       if (status === 'info_requested' && pausedSince) {
         paused += calendar.workingDaysBetween(pausedSince, bakuDay(a.at));
@@ -106,7 +152,7 @@ export function deriveState(actions: readonly ActionRecord[], slaWorkingDays: nu
   if (status === null) throw new Error('an application history starts with submit');
   const clock = STATUS_TABLE[status].sla;
   const slaDueOn = clock === 'running' ? calendar.addWorkingDays(submittedOn, slaWorkingDays + paused) : null;
-  return { status, statusSince, assignedTo, slaDueOn, pausedWorkingDays: paused, decidedAt };
+  return { status, statusSince, assignedTo, slaDueOn, pausedWorkingDays: paused, decidedAt, escalationLevel };
 }
 
 /** SLA state for display: how the deadline stands today. */
