@@ -58,7 +58,13 @@ if (!args.has('--no-typecheck')) {
   if (existsSync('web/tsconfig.json') && !run('type check (web)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'web/tsconfig.json', '--noEmit'])) results.failed += 1;
 }
 
-runNodeTests(`unit and integration tests (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite'})`, walk('src', /\.test\.ts$/));
+// Every app the tests build logs to one file, and the factories note every personal value they
+// create; the log-leak check afterwards fails, as one failed test, if any value is in the log.
+const leakDir = mkdtempSync(path.join(tmpdir(), 'dost-log-leak-'));
+const leakEnv = { DOST_TEST_LOG_FILE: path.join(leakDir, 'test.log'), DOST_TEST_PII_FILE: path.join(leakDir, 'personal-values.txt') };
+runNodeTests(`unit and integration tests (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite'})`, walk('src', /\.test\.ts$/), leakEnv);
+if (run('log-leak check (personal values in the test run\'s log)', process.execPath, ['scripts/check-log-leaks.mjs', leakEnv.DOST_TEST_LOG_FILE, leakEnv.DOST_TEST_PII_FILE])) results.passed += 1;
+else results.failed += 1;
 
 if (!args.has('--no-browser')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

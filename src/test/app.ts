@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { pino, type DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../platform/config.ts';
 import type { AppContext } from '../platform/context.ts';
 import type { App } from '../platform/http/server.ts';
@@ -18,12 +19,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the whole product over a fresh test database. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+let logFile: DestinationStream | undefined;
+/**
+ * The app's logger in tests: silent, unless a test passes a destination to read, or the test run
+ * keeps every log (DOST_TEST_LOG_FILE, set by scripts/test.mjs), which the log-leak check then
+ * searches for every personal value the factories created.
+ */
+function testLogger(level: string, destination?: DestinationStream) {
+  if (destination) return createLogger('debug', destination);
+  const file = process.env.DOST_TEST_LOG_FILE;
+  if (!file) return createLogger(level);
+  logFile ??= pino.destination({ dest: file, append: true, sync: true });
+  return createLogger('debug', logFile);
+}
+
+/** Builds the whole product over a fresh test database; `log` receives the app's log lines (at debug level). */
+export async function createTestApp(overrides: Partial<Config> = {}, opts: { log?: DestinationStream } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test' }, { loginRateLimitPerMinute: 1000, ...overrides });
   let now: Date | undefined;
-  const ctx = await createContext(config, database, createLogger(config.logLevel), () => now ?? new Date());
+  const ctx = await createContext(config, database, testLogger(config.logLevel, opts.log), () => now ?? new Date());
   const app = await createApp(ctx);
   await app.ready();
   return {

@@ -1,9 +1,28 @@
+import { appendFileSync } from 'node:fs';
 import type { Insertable } from 'kysely';
 import type { Db } from '../platform/db.ts';
 import type { CitizensTable } from '../platform/db-types.ts';
 import type { Role } from '../platform/context.ts';
 import { FIN_ALPHABET } from '../modules/registry/identifiers.ts';
 import { hashPassword } from '../modules/identity/password.ts';
+
+/**
+ * Notes personal values a factory created in DOST_TEST_PII_FILE (one a line), when set: the
+ * log-leak check (scripts/check-log-leaks.mjs) fails if any of them, in any of these forms, is in
+ * the test run's log. Values shorter than 4 characters would match ordinary words and are skipped.
+ */
+function recordPersonal(...values: (string | null | undefined)[]): void {
+  const file = process.env.DOST_TEST_PII_FILE;
+  if (!file) return;
+  const forms = new Set<string>();
+  for (const v of values) {
+    if (!v || v.length < 4) continue;
+    for (const f of [v, v.toLowerCase(), encodeURIComponent(v), encodeURIComponent(v).toLowerCase(), v.replace(/[^\d]/g, '').length >= 7 ? v.replace(/[^\d]/g, '') : '']) {
+      if (f.length >= 4) forms.add(f);
+    }
+  }
+  if (forms.size > 0) appendFileSync(file, [...forms].map((f) => `${f}\n`).join(''));
+}
 
 let seq = 0;
 /** A FIN unique within the test process. */
@@ -19,11 +38,13 @@ export function uniqueFin(): string {
 
 /** Inserts a citizen with plausible defaults; override any column. */
 export async function createCitizen(db: Db, overrides: Partial<Insertable<CitizensTable>> = {}) {
-  return db.insertInto('citizens').values({
+  const row = await db.insertInto('citizens').values({
     fin: uniqueFin(), last_name: 'Məmmədov', first_name: 'Elvin', patronymic: 'Rauf oğlu', birth_date: '1985-04-12',
     sex: 'M', district_code: 'BAK-YAS', address: 'Bakı, Yasamal r-nu, Şərifzadə küç. 12', phone: '+994501234567',
     id_card_number: 'AA1234567', ...overrides,
   }).returningAll().executeTakeFirstOrThrow();
+  recordPersonal(row.fin, row.last_name, row.first_name, row.patronymic, row.phone, row.address, row.id_card_number);
+  return row;
 }
 
 /** Inserts a household with the given members ({citizenId, relation}). */
@@ -43,6 +64,7 @@ export async function createUser(db: Db, opts: { username?: string; roles: Role[
     username, display_name: opts.displayName ?? `Test ${opts.roles.join('/')}`, password_hash: await hashPassword(password),
     roles: opts.roles, citizen_id: opts.citizenId ?? null, center_code: opts.centerCode ?? null,
   }).returningAll().executeTakeFirstOrThrow();
+  recordPersonal(password, opts.displayName);
   return { ...row, password };
 }
 
