@@ -13,7 +13,8 @@ import { Registry, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { Actor, AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { pingDatabase } from '../db.ts';
-import { errorHandler, requestLocale } from './errors.ts';
+import { errorHandler, assertMultipartBoundary, frameworkErrorHandler, requestLocale } from './errors.ts';
+import { createValidatorCompiler } from './validation.ts';
 import type { RouteAuth } from './route-auth.ts';
 import { resolveSession } from '../../modules/identity/service.ts';
 
@@ -76,8 +77,11 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
     bodyLimit: 1024 * 1024,
     trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    // Malformed percent-encoding and over-long path parameters: the error shape, not Fastify's body.
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  // Bodies are validated as sent (no coercion); query strings, params and headers from text.
+  app.setValidatorCompiler(createValidatorCompiler());
 
   // Every API route must say who may call it; one that does not stops the server from starting.
   // Non-API routes (static files of the web app, the API reference) are public by nature.
@@ -101,6 +105,8 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
   app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1, fields: 5 } });
+  // A multipart body without its boundary cannot be read: 400 before any handler tries.
+  app.addHook('preValidation', async (req) => assertMultipartBoundary(req));
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctxRl) => Object.assign(new Error('rate limited'), { statusCode: 429, retryAfter: ctxRl.after }),
