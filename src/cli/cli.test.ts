@@ -26,13 +26,14 @@ test('a bad configuration value stops with the variable named', () => {
   assert.match(r.stderr, /PORT/);
 });
 
-test('seed creates a demo population and one login per role, printed again on a second run', () => {
+test('seed creates a demo population and one login per role, printed once: a second run names the file only', () => {
   const r = dost(['seed', '--citizens', '60', '--seed', '7']);
   assert.equal(r.status, 0, r.stderr);
   for (const role of ['citizen', 'operator', 'officer', 'center_manager', 'call_center_agent', 'analyst', 'admin']) assert.match(r.stdout, new RegExp(`${role}\\s+\\S+\\s+\\S{8,}`));
   const again = dost(['seed']);
   assert.equal(again.status, 0);
-  assert.match(again.stdout, /admin\s+admin\s+\S{8,}/);
+  assert.doesNotMatch(again.stdout, /admin\s+admin\s+\S{8,}/);
+  assert.match(again.stdout, /demo-logins\.json/);
   assert.match(r.stdout, /\d+ demo applications/);
   const users = dost(['users', 'list']);
   assert.match(users.stdout, /officer/);

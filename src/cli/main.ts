@@ -12,7 +12,7 @@ import { DEFAULT_AS_OF as DEMO_AS_OF, generatePopulation, writePopulationCsv } f
 import { generateIncomeDeclarations } from '../modules/benefits/generate.ts';
 import { createProgress, formatBytes } from './progress.ts';
 import { withContext } from './context.ts';
-import { printDemoLogins, readDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
+import { demoLoginsFile, printDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
 import { registerQueueCommands } from './queue.ts';
 import { registerRulesCommands } from './rules.ts';
 import { startBenefitsDispatcher } from '../modules/benefits/index.ts';
@@ -76,7 +76,8 @@ program.command('start')
     await ensureWebBuilt(cfg, log);
     const database = await prepareDatabase(cfg, logger);
     const ctx = await createContext(cfg, database, logger);
-    if (opts.demo) await seedIfEmpty(ctx, opts.demoCitizens, 42, log);
+    // Demo logins are shown once, when this start created them; never at later starts or in production.
+    const logins = opts.demo ? await seedIfEmpty(ctx, opts.demoCitizens, 42, log) : undefined;
     const app = await createApp(ctx);
     const dispatcher = startBenefitsDispatcher(ctx);
     let closing = false;
@@ -98,8 +99,7 @@ program.command('start')
     process.on('SIGINT', () => void shutdown('SIGINT'));
     const address = await app.listen({ port: cfg.port, host: cfg.host });
     logger.info({ listen: address, database: database.kind, startMs: Math.round(performance.now() - started) }, 'dost started');
-    const logins = await readDemoLogins(cfg.dataDir);
-    if (logins) printDemoLogins(logins, `dost is running at ${cfg.publicUrl}`);
+    if (logins) printDemoLogins(logins, `dost is running at ${cfg.publicUrl}`, { production: cfg.env === 'production', file: demoLoginsFile(cfg.dataDir) });
   });
 
 program.command('migrate')
@@ -115,9 +115,9 @@ program.command('seed')
   .action(async (opts: { citizens: number; seed: number }) => {
     await withContext(async (ctx) => {
       const logins = await seedIfEmpty(ctx, opts.citizens, opts.seed, (s) => process.stdout.write(`${s}\n`));
-      const all = logins ?? (await readDemoLogins(ctx.config.dataDir));
-      if (all) printDemoLogins(all, `Seeded. Start with \`npm start\` and sign in at ${ctx.config.publicUrl}`);
-      else process.stdout.write('users exist already; nothing seeded\n');
+      const file = demoLoginsFile(ctx.config.dataDir);
+      if (logins) printDemoLogins(logins, `Seeded. Start with \`npm start\` and sign in at ${ctx.config.publicUrl}`, { production: ctx.config.env === 'production', file });
+      else process.stdout.write(`users exist already; nothing seeded${existsSync(file) ? ` (the demo logins are in ${file})` : ''}\n`);
     });
   });
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor, AppContext, Role } from '../platform/context.ts';
@@ -9,7 +8,7 @@ import { sampleAnswers, submitApplication, takeAction } from '../modules/cases/i
 import { toServiceDetail } from '../modules/catalog/index.ts';
 import { createUser } from '../modules/identity/index.ts';
 
-/** A demo login as printed at start. */
+/** A demo login as printed when the demo users are created. */
 export interface DemoLogin {
   role: Role;
   username: string;
@@ -27,19 +26,14 @@ const DEMO_USERS: { role: Role; username: string; displayName: string; center?: 
   { role: 'admin', username: 'admin', displayName: 'Sistem inzibatçısı' },
 ];
 
-const loginsFile = (dataDir: string) => path.join(dataDir, 'demo-logins.json');
-
-/** Reads the demo logins written at first seed, if any. */
-export async function readDemoLogins(dataDir: string): Promise<DemoLogin[] | undefined> {
-  const f = loginsFile(dataDir);
-  if (!existsSync(f)) return undefined;
-  return JSON.parse(await readFile(f, 'utf8')) as DemoLogin[];
-}
+/** Where the demo logins are kept after the first seed: the data directory, readable by its owner only (0600). */
+export const demoLoginsFile = (dataDir: string) => path.resolve(dataDir, 'demo-logins.json');
 
 /**
  * Creates one user per role with a random password, the citizen user linked to an adult of the
- * demo population who has a household, and writes the logins to the data directory (0600) so
- * they can be printed again at every start. Does nothing when users exist already.
+ * demo population who has a household, and writes the logins to the data directory, readable by
+ * its owner only (0600). Returns them only when it created them: they are shown once, at this
+ * seed, never again. Does nothing (undefined) when users exist already.
  */
 export async function seedDemoUsers(ctx: AppContext): Promise<DemoLogin[] | undefined> {
   const existing = await ctx.db.selectFrom('users').select('user_id').limit(1).executeTakeFirst();
@@ -66,16 +60,26 @@ export async function seedDemoUsers(ctx: AppContext): Promise<DemoLogin[] | unde
     logins.push({ role: u.role, username: u.username, password, displayName });
   }
   await mkdir(ctx.config.dataDir, { recursive: true });
-  await writeFile(loginsFile(ctx.config.dataDir), JSON.stringify(logins, null, 2), { mode: 0o600 });
+  const file = demoLoginsFile(ctx.config.dataDir);
+  await writeFile(file, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  await chmod(file, 0o600); // a file left from an earlier database keeps its mode through writeFile
   return logins;
 }
 
-/** Prints the demo logins as a table under a heading line. */
-export function printDemoLogins(logins: DemoLogin[], heading: string, out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): void {
+/**
+ * Prints the demo logins just created as a table under a heading line, with where they are kept.
+ * Never in production: there only the file is named.
+ */
+export function printDemoLogins(logins: DemoLogin[], heading: string, opts: { production: boolean; file: string },
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): void {
   out('');
   out(`  ${heading}`);
-  out('  Demo logins (stored in the data directory; for demos only):');
-  for (const l of logins) out(`    ${l.role.padEnd(18)} ${l.username.padEnd(10)} ${l.password}`);
+  if (opts.production) {
+    out(`  Demo logins created; they are in ${opts.file} (readable by its owner only), not printed in production.`);
+  } else {
+    out(`  Demo logins (shown this once; kept in ${opts.file}, readable by its owner only; for demos only):`);
+    for (const l of logins) out(`    ${l.role.padEnd(18)} ${l.username.padEnd(10)} ${l.password}`);
+  }
   out('');
 }
 
