@@ -1,16 +1,16 @@
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
-import { ErrorBody, Page, PageQuery } from '../../platform/http/schemas.ts';
+import { ErrorBody, IsoDate, Line, Page, PageQuery } from '../../platform/http/schemas.ts';
 import { FIN_PATTERN } from '../registry/index.ts';
 import { searchAudit } from './repository.ts';
 
 const AuditQuery = Type.Object({
   fin: Type.Optional(Type.String({ pattern: FIN_PATTERN })),
-  actor: Type.Optional(Type.String({ maxLength: 64 })),
-  action: Type.Optional(Type.String({ maxLength: 64 })),
-  from: Type.Optional(Type.String({ format: 'date' })),
-  to: Type.Optional(Type.String({ format: 'date' })),
+  actor: Type.Optional(Line({ maxLength: 64 })),
+  action: Type.Optional(Line({ maxLength: 64 })),
+  from: Type.Optional(IsoDate()),
+  to: Type.Optional(IsoDate()),
   ...PageQuery,
 }, { additionalProperties: false });
 export type AuditQuery = Static<typeof AuditQuery>;

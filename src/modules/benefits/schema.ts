@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { Id, IsoDate, Num } from '../../platform/http/schemas.ts';
 
-const IsoDate = Type.String({ format: 'date' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const UsedParameters = Type.Record(Type.String(), Type.Object({ value: Nullable(Type.Number()), from: Nullable(Type.String()) }));
 
@@ -18,11 +18,11 @@ export const AssignmentOut = Type.Object({
 
 export const MyBenefitsOut = Type.Object({ offers: Type.Array(OfferOut), assignments: Type.Array(AssignmentOut) });
 
-export const OfferParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+export const OfferParams = Type.Object({ id: Id() });
 export const ConsentOut = Type.Object({ offerId: Type.Integer(), assignmentId: Type.Integer(), status: Type.Literal('accepted') });
 
 export const ExplainQuery = Type.Object({
-  citizenId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  citizenId: Id(),
   benefit: Type.String({ pattern: '^[a-z][a-z0-9_]{1,60}$' }),
 }, { additionalProperties: false });
 
@@ -62,8 +62,8 @@ export const RulesOut = Type.Object({
 
 export const SimulateBody = Type.Object({
   parameter: Type.String({ pattern: '^[a-z][a-z0-9_]{1,60}$' }),
-  value: Type.Number({ minimum: 0, maximum: 1_000_000 }),
-  from: IsoDate,
+  value: Num({ minimum: 0, maximum: 1_000_000 }),
+  from: IsoDate(),
 }, { additionalProperties: false });
 export type SimulateBody = Static<typeof SimulateBody>;
 

@@ -5,17 +5,18 @@ import { FIN_PATTERN } from '../registry/index.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
 import { validationMessage } from '../../platform/http/errors.ts';
+import { IsoDate, Line, Num, Text } from '../../platform/http/schemas.ts';
 
 const PHONE = '^\\+994[0-9]{9}$';
 
 /** The JSON Schema a form field's answer must satisfy. */
 function fieldSchema(f: FieldOut): TSchema {
   switch (f.type) {
-    case 'text': return Type.String({ minLength: f.required ? 1 : 0, maxLength: f.maxLength ?? 500 });
-    case 'textarea': return Type.String({ minLength: f.required ? 1 : 0, maxLength: f.maxLength ?? 4000 });
-    case 'number': return Type.Number({ minimum: f.min ?? -1e12, maximum: f.max ?? 1e12 });
-    case 'money': return Type.Number({ minimum: f.min ?? 0, maximum: f.max ?? 1e9, multipleOf: 0.01 });
-    case 'date': return Type.String({ format: 'date' });
+    case 'text': return Line({ minLength: f.required ? 1 : 0, maxLength: f.maxLength ?? 500 });
+    case 'textarea': return Text({ minLength: f.required ? 1 : 0, maxLength: f.maxLength ?? 4000 });
+    case 'number': return Num({ minimum: f.min ?? -1e12, maximum: f.max ?? 1e12 });
+    case 'money': return Num({ minimum: f.min ?? 0, maximum: f.max ?? 1e9, multipleOf: 0.01 });
+    case 'date': return IsoDate();
     case 'select': return Type.Enum((f.options ?? []).map((o) => o.value));
     case 'boolean': return Type.Boolean();
     case 'fin': return Type.String({ pattern: FIN_PATTERN });

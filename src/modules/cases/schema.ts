@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { L, Page, PageQuery } from '../../platform/http/schemas.ts';
+import { Id, L, Line, Page, PageQuery, Text, Uuid } from '../../platform/http/schemas.ts';
 import { CitizenSummary } from '../registry/index.ts';
 import { FieldOut } from '../catalog/schema.ts';
 import { ACTIONS, REJECTION_REASONS, STATUSES, SYSTEM_ACTIONS } from './workflow.ts';
@@ -7,11 +7,16 @@ import { ACTIONS, REJECTION_REASONS, STATUSES, SYSTEM_ACTIONS } from './workflow
 export const StatusSchema = Type.Enum(STATUSES);
 export const ActionSchema = Type.Enum(ACTIONS.filter((a) => !(SYSTEM_ACTIONS as readonly string[]).includes(a)) as Exclude<(typeof ACTIONS)[number], (typeof SYSTEM_ACTIONS)[number]>[]);
 
+/** A form field's name as the catalog declares it. */
+const FIELD_NAME = '^[A-Za-z][A-Za-z0-9_]{0,63}$';
+/** A center's code (`BAKU-1`): never empty. */
+const CenterCode = Type.String({ pattern: '^[A-Z0-9-]{2,30}$' });
+
 export const SubmitApplicationBody = Type.Object({
   serviceCode: Type.String({ pattern: '^\\d{2}-\\d{2}-\\d{2}-\\d{2}$' }),
-  data: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 }),
-  citizenId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
-  centerCode: Type.Optional(Type.String({ maxLength: 30 })),
+  data: Type.Record(Type.String({ pattern: FIELD_NAME }), Type.Unknown(), { maxProperties: 50 }),
+  citizenId: Type.Optional(Id()),
+  centerCode: Type.Optional(CenterCode),
 }, { additionalProperties: false });
 export type SubmitApplicationBody = Static<typeof SubmitApplicationBody>;
 
@@ -57,10 +62,10 @@ export type ApplicationOut = Static<typeof ApplicationOut>;
 
 export const TakeActionBody = Type.Object({
   action: ActionSchema,
-  comment: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  comment: Type.Optional(Text({ minLength: 1, maxLength: 2000 })),
   reason: Type.Optional(Type.Enum(REJECTION_REASONS)),
-  data: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
-  expectedSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+  data: Type.Optional(Type.Record(Type.String({ pattern: FIELD_NAME }), Type.Unknown(), { maxProperties: 50 })),
+  expectedSeq: Type.Optional(Id()),
 }, { additionalProperties: false });
 export type TakeActionBody = Static<typeof TakeActionBody>;
 
@@ -74,11 +79,11 @@ export type MyApplicationsQuery = Static<typeof MyApplicationsQuery>;
 export const InboxQuery = Type.Object({
   service: Type.Optional(Type.String({ pattern: '^\\d{2}-\\d{2}-\\d{2}-\\d{2}$' })),
   status: Type.Optional(StatusSchema),
-  center: Type.Optional(Type.String({ maxLength: 30 })),
-  assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Type.String({ format: 'uuid' })])),
+  center: Type.Optional(CenterCode),
+  assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Uuid()])),
   sla: Type.Optional(Type.Union([Type.Literal('overdue'), Type.Literal('today'), Type.Literal('week')])),
-  citizenId: Type.Optional(Type.Integer({ minimum: 1 })),
-  q: Type.Optional(Type.String({ maxLength: 40 })),
+  citizenId: Type.Optional(Id()),
+  q: Type.Optional(Line({ maxLength: 40 })),
   sort: Type.Optional(SortSchema),
   ...PageQuery,
 }, { additionalProperties: false });

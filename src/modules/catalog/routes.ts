@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/server.ts';
 import { requireActor } from '../../platform/http/server.ts';
-import { ErrorBody, Page } from '../../platform/http/schemas.ts';
+import { ErrorBody, Id, Page } from '../../platform/http/schemas.ts';
 import { getPrefillValues } from '../registry/index.ts';
 import { CategoryOut, CenterOut, ListServicesQuery, RegionOut, ServiceCodeParams, ServiceDetail, ServiceSummary } from './schema.ts';
 import * as service from './service.ts';
@@ -30,7 +30,7 @@ export function catalogRoutes(app: App, ctx: AppContext): void {
     schema: {
       tags: ['catalog'], summary: 'Values the registry already holds for this service\'s form (audited)',
       params: ServiceCodeParams,
-      querystring: Type.Object({ citizenId: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ citizenId: Type.Optional(Id()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ values: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])) }), '4xx': ErrorBody },
     },
   }, async (req) => {

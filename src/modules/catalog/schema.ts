@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { L, PageQuery } from '../../platform/http/schemas.ts';
+import { L, Line, PageQuery } from '../../platform/http/schemas.ts';
 import { CHANNELS, FIELD_TYPES, PREFILL_KEYS } from '../reference/data-files.ts';
 
 export const ChannelSchema = Type.Enum(CHANNELS);
@@ -46,8 +46,8 @@ export type ServiceDetail = Static<typeof ServiceDetail>;
 
 export const ListServicesQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 100 })),
-    category: Type.Optional(Type.String({ maxLength: 40 })),
+    q: Type.Optional(Line({ maxLength: 100 })),
+    category: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' })),
     channel: Type.Optional(ChannelSchema),
     sort: Type.Optional(Type.Enum(['code', 'name', '-name', 'slaWorkingDays'])),
     ...PageQuery,

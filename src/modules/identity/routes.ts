@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../platform/http/server.ts';
 import { requireActor, SESSION_COOKIE } from '../../platform/http/server.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { ErrorBody, Page } from '../../platform/http/schemas.ts';
+import { ErrorBody, Line, Page, Uuid } from '../../platform/http/schemas.ts';
 import * as service from './service.ts';
 import { finishOidcLogin, oidcEnabled, startOidcLogin } from './oidc.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -66,7 +66,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'public' }, onRequest: signInLimit,
     schema: {
       tags: ['auth'], summary: 'Start sign-in at the national identity provider (redirects)',
-      querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 200, pattern: '^/' })) }, { additionalProperties: false }),
+      querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 200, pattern: '^/[!-~]*$' })) }, { additionalProperties: false }),
       response: { '4xx': ErrorBody },
     },
   }, async (req, reply) => reply.redirect(await startOidcLogin(ctx, req.query.returnTo)));
@@ -75,7 +75,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     config: { auth: 'public' }, onRequest: signInLimit,
     schema: {
       tags: ['auth'], summary: 'Return from the national identity provider: signs in and redirects to the web app',
-      querystring: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 4000 }), { maxProperties: 10 }),
+      querystring: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$' }), Line({ maxLength: 4000 }), { maxProperties: 10, additionalProperties: false }),
     },
   }, async (req, reply) => {
     try {
@@ -102,7 +102,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     config: { auth: ['admin'] },
     schema: {
       tags: ['admin'], summary: 'Change a user (roles, password, disable)',
-      params: Type.Object({ userId: Type.String({ format: 'uuid' }) }), body: UpdateUserBody, response: { 200: AdminUserOut, '4xx': ErrorBody },
+      params: Type.Object({ userId: Uuid() }), body: UpdateUserBody, response: { 200: AdminUserOut, '4xx': ErrorBody },
     },
   }, async (req) => service.updateUser(ctx, requireActor(req), req.params.userId, req.body));
 }

@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { ROLES } from '../../platform/context.ts';
 import { LOCALES } from '../../platform/i18n.ts';
+import { Id, Line, PageQuery } from '../../platform/http/schemas.ts';
 
 export const RoleSchema = Type.Enum(ROLES);
 export const LocaleSchema = Type.Enum(LOCALES);
 
 export const LoginBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { username: Line({ minLength: 1, maxLength: 64 }), password: Line({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
@@ -32,16 +33,17 @@ export const AdminUserOut = Type.Intersect([
 export type AdminUserOut = Static<typeof AdminUserOut>;
 
 const Username = Type.String({ pattern: '^[a-z0-9._-]{3,64}$' });
-const Password = Type.String({ minLength: 10, maxLength: 256 });
+const Password = Line({ minLength: 10, maxLength: 256 });
+const CenterCode = Type.String({ pattern: '^[A-Z0-9-]{2,30}$' });
 
 export const CreateUserBody = Type.Object(
   {
     username: Username,
-    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    displayName: Line({ minLength: 1, maxLength: 200 }),
     password: Password,
     roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 7, uniqueItems: true }),
-    centerCode: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 30 })])),
-    citizenId: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1 })])),
+    centerCode: Type.Optional(Type.Union([Type.Null(), CenterCode])),
+    citizenId: Type.Optional(Type.Union([Type.Null(), Id()])),
     locale: Type.Optional(LocaleSchema),
   },
   { additionalProperties: false },
@@ -50,10 +52,10 @@ export type CreateUserBody = Static<typeof CreateUserBody>;
 
 export const UpdateUserBody = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    displayName: Type.Optional(Line({ minLength: 1, maxLength: 200 })),
     password: Type.Optional(Password),
     roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, maxItems: 7, uniqueItems: true })),
-    centerCode: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 30 })])),
+    centerCode: Type.Optional(Type.Union([Type.Null(), CenterCode])),
     disabled: Type.Optional(Type.Boolean()),
     locale: Type.Optional(LocaleSchema),
   },
@@ -63,10 +65,9 @@ export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
 export const ListUsersQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 100 })),
+    q: Type.Optional(Line({ maxLength: 100 })),
     role: Type.Optional(RoleSchema),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );

@@ -206,6 +206,16 @@ export async function lockSlotCapacity(db: Db, centerCode: string) {
   await sql`select pg_advisory_xact_lock(hashtext(${`queue-capacity:${centerCode}`}))`.execute(db);
 }
 
+/**
+ * Serialises, until commit, the replacements of one set a center keeps (its survey questions, the
+ * roster of a day): each replacement reads and writes the set as the one before it committed it,
+ * so concurrent saves neither deadlock nor add up. Taken first in its transaction, and such a
+ * transaction takes no other queue lock.
+ */
+export async function lockCenterSet(db: Db, set: 'survey-questions' | 'roster', centerCode: string, key = '') {
+  await sql`select pg_advisory_xact_lock(hashtext(${`queue-${set}:${centerCode}:${key}`}))`.execute(db);
+}
+
 /** Services with slots at a center starting after `from` and before `to`. */
 export async function slotServices(db: Db, centerCode: string, from: Date, to: Date) {
   const rows = await db.selectFrom('queue_slots').select('service_code').distinct().where('center_code', '=', centerCode)

@@ -1,6 +1,6 @@
 import { FIN_PATTERN } from '../registry/index.ts';
 import { Type, type Static } from 'typebox';
-import { L } from '../../platform/http/schemas.ts';
+import { DateTime, Id, Int as SafeInt, IsoDate as Day, L, LInput, Line, Text, Uuid } from '../../platform/http/schemas.ts';
 
 /** Ticket statuses, in the order a visit goes through them. */
 export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'no_show'] as const;
@@ -15,14 +15,14 @@ export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 const ServiceCode = Type.String({ pattern: '^\\d{2}-\\d{2}-\\d{2}-\\d{2}$' });
 const CenterCode = Type.String({ pattern: '^[A-Z0-9-]{2,30}$' });
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const IsoDate = Day();
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Str = Type.String();
 const Int = Type.Integer();
 
 export const CenterParams = Type.Object({ centerCode: CenterCode });
-export const WindowParams = Type.Object({ centerCode: CenterCode, windowNo: Type.Integer({ minimum: 1, maximum: 999 }) });
-export const TicketParams = Type.Object({ ticketId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+export const WindowParams = Type.Object({ centerCode: CenterCode, windowNo: SafeInt({ minimum: 1, maximum: 999 }) });
+export const TicketParams = Type.Object({ ticketId: Id() });
 export const ConfirmationParams = Type.Object({ confirmation: Type.String({ pattern: '^[A-Z0-9]{8}$' }) });
 export const TokenParams = Type.Object({ token: Type.String({ pattern: '^[\\w-]{16,64}$' }) });
 export const RosterParams = Type.Object({ centerCode: CenterCode, date: IsoDate });
@@ -30,7 +30,7 @@ export const RosterParams = Type.Object({ centerCode: CenterCode, date: IsoDate 
 export const IssueTicketBody = Type.Object({
   serviceCode: ServiceCode,
   priority: Type.Optional(Type.Enum([...WALK_IN_PRIORITIES])),
-  citizenId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+  citizenId: Type.Optional(Id()),
   applicationReference: Type.Optional(Type.String({ pattern: '^DOST-\\d{4}-\\d{7}$' })),
 }, { additionalProperties: false });
 export type IssueTicketBody = Static<typeof IssueTicketBody>;
@@ -47,7 +47,7 @@ export const CheckInBody = Type.Object({ confirmation: Type.String({ pattern: '^
 
 export const TransferBody = Type.Object({
   serviceCode: Type.Optional(ServiceCode),
-  windowNo: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
+  windowNo: Type.Optional(SafeInt({ minimum: 1, maximum: 999 })),
 }, { additionalProperties: false, minProperties: 1 });
 export type TransferBody = Static<typeof TransferBody>;
 
@@ -137,7 +137,7 @@ export const BoardOut = Type.Object({
   waitingByLetter: Type.Record(Type.String(), Type.Integer()),
 });
 
-export const EventsQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false });
+export const EventsQuery = Type.Object({ lastEventId: Type.Optional(SafeInt({ minimum: 0 })) }, { additionalProperties: false });
 
 export const SlotsQuery = Type.Object({
   service: ServiceCode,
@@ -158,13 +158,13 @@ export const SlotsOut = Type.Object({
 export const BookBody = Type.Object({
   centerCode: CenterCode,
   serviceCode: ServiceCode,
-  startsAt: Type.String({ format: 'date-time' }),
-  citizenId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+  startsAt: DateTime(),
+  citizenId: Type.Optional(Id()),
 }, { additionalProperties: false });
 export type BookBody = Static<typeof BookBody>;
 
 export const MoveBody = Type.Object({
-  startsAt: Type.String({ format: 'date-time' }),
+  startsAt: DateTime(),
   centerCode: Type.Optional(CenterCode),
 }, { additionalProperties: false });
 export type MoveBody = Static<typeof MoveBody>;
@@ -190,15 +190,18 @@ export const SurveyOut = Type.Object({
   ticketNumber: Str, centerCode: Str, serviceCode: Str, status: Str, answered: Type.Boolean(), questions: Type.Array(SurveyQuestion),
 });
 export const SurveyAnswerBody = Type.Object({
-  rating: Type.Integer({ minimum: 1, maximum: 5 }),
-  comment: Type.Optional(Type.String({ maxLength: 1000 })),
-  answers: Type.Optional(Type.Record(Type.String({ pattern: '^\\d{1,9}$' }), Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Boolean(), Type.String({ maxLength: 500 })]), { maxProperties: 20 })),
+  rating: SafeInt({ minimum: 1, maximum: 5 }),
+  comment: Type.Optional(Text({ maxLength: 1000 })),
+  answers: Type.Optional(Type.Record(Type.String({ pattern: '^\\d{1,9}$' }), Type.Union([SafeInt({ minimum: 1, maximum: 5 }), Type.Boolean(), Text({ maxLength: 500 })]), { maxProperties: 20, additionalProperties: false })),
   channel: Type.Optional(Type.Enum(['kiosk', 'link', 'portal'])),
 }, { additionalProperties: false });
 export type SurveyAnswerBody = Static<typeof SurveyAnswerBody>;
 
+/** Questions a center may ask at most (the database refuses more: migration 0014). */
+export const MAX_SURVEY_QUESTIONS = 20;
+
 export const SurveyQuestionsBody = Type.Object({
-  questions: Type.Array(Type.Object({ kind: Type.Enum(['rating', 'text', 'yes_no']), text: L }, { additionalProperties: false }), { maxItems: 20 }),
+  questions: Type.Array(Type.Object({ kind: Type.Enum(['rating', 'text', 'yes_no']), text: LInput({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }), { maxItems: MAX_SURVEY_QUESTIONS }),
 }, { additionalProperties: false });
 export type SurveyQuestionsBody = Static<typeof SurveyQuestionsBody>;
 
@@ -210,6 +213,6 @@ export const SatisfactionOut = Type.Object({
 
 export const RosterOut = Type.Object({ centerCode: Str, date: Str, entries: Type.Array(Type.Object({ windowNo: Int, userId: Str })) });
 export const RosterBody = Type.Object({
-  entries: Type.Array(Type.Object({ windowNo: Type.Integer({ minimum: 1, maximum: 999 }), userId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }), { maxItems: 999 }),
+  entries: Type.Array(Type.Object({ windowNo: SafeInt({ minimum: 1, maximum: 999 }), userId: Uuid() }, { additionalProperties: false }), { maxItems: 999 }),
 }, { additionalProperties: false });
 export type RosterBody = Static<typeof RosterBody>;

@@ -688,7 +688,8 @@ export async function setSurveyQuestions(ctx: AppContext, actor: Actor, centerCo
   await getOpenCenter(ctx, centerCode);
   assertAtCenter(actor, centerCode);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('queue_survey_questions').set({ active: false }).where('center_code', '=', centerCode).execute();
+    await repo.lockCenterSet(trx, 'survey-questions', centerCode);
+    await trx.updateTable('queue_survey_questions').set({ active: false }).where('center_code', '=', centerCode).where('active', '=', true).execute();
     if (body.questions.length > 0) {
       await trx.insertInto('queue_survey_questions').values(body.questions.map((q, i) => ({
         center_code: centerCode, position: i + 1, kind: q.kind, text_az: q.text.az, text_ru: q.text.ru, text_en: q.text.en,
@@ -713,6 +714,7 @@ export async function setRoster(ctx: AppContext, actor: Actor, centerCode: strin
   assertAtCenter(actor, centerCode);
   try {
     await ctx.db.transaction().execute(async (trx) => {
+      await repo.lockCenterSet(trx, 'roster', centerCode, date);
       await trx.deleteFrom('queue_rosters').where('center_code', '=', centerCode).where('work_date', '=', date).execute();
       if (body.entries.length > 0) {
         await trx.insertInto('queue_rosters').values(body.entries.map((e) => ({ center_code: centerCode, work_date: date, window_no: e.windowNo, user_id: e.userId }))).execute();

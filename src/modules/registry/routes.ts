@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { App } from '../../platform/http/server.ts';
 import { requireActor } from '../../platform/http/server.ts';
 import { requestLocale } from '../../platform/http/errors.ts';
-import { ErrorBody } from '../../platform/http/schemas.ts';
+import { ErrorBody, Line } from '../../platform/http/schemas.ts';
 import { importCitizens } from './import.ts';
 import { CitizenIdParams, CitizenRecord, CitizenSummary, FindCitizenQuery, LifeEventOut, RecordLifeEventBody } from './schema.ts';
 import * as service from './service.ts';
@@ -33,7 +33,7 @@ export function registryRoutes(app: App, ctx: AppContext): void {
     schema: {
       tags: ['registry'], summary: 'A citizen\'s registry record with household and life events (audited)',
       params: CitizenIdParams,
-      querystring: Type.Object({ purpose: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ purpose: Type.Optional(Line({ minLength: 3, maxLength: 200 })) }, { additionalProperties: false }),
       response: { 200: CitizenRecord, '4xx': ErrorBody },
     },
   }, async (req) => service.getCitizenRecord(ctx, requireActor(req), req.params.citizenId, req.query.purpose ?? 'case work'));

@@ -88,8 +88,8 @@ function databaseRefusal(error: unknown, locale: Locale): AppError | undefined {
     : new AppError('VALIDATION_FAILED', {}, [{ field: '/', code: 'invalid', message: validationMessage('unknown', locale) }]);
 }
 
-/** busboy's errors for a multipart body it cannot read (plain Errors without a status). */
-const MULTIPART_READ_ERRORS = /^(Multipart: Boundary not found|Malformed part header|Unexpected end of (form|file)|Malformed urlencoded form)/;
+/** (@fastify/)busboy's errors for a multipart body it cannot read (plain Errors without a status). */
+const MULTIPART_READ_ERRORS = /(Boundary not found|Malformed part header|unexpected end of (multipart data|form|file)|Malformed urlencoded form)/i;
 
 /** Refuses a multipart request whose Content-Type has no boundary: its body cannot be read. */
 export function assertMultipartBoundary(req: FastifyRequest): void {

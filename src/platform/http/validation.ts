@@ -1,5 +1,5 @@
 import { Ajv, type Options } from 'ajv';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { formatEntries } from './schemas.ts';
 
 /**
@@ -21,5 +21,29 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   };
   const exact = make(false);
   const fromText = make('array');
-  return ({ schema, httpPart }) => (httpPart === 'body' ? exact : fromText).compile(schema as object);
+  return ({ schema, httpPart }) => {
+    if (httpPart === 'body') return exact.compile(schema as object);
+    const check = fromText.compile(schema as object);
+    // AJV turns "Infinity" and "1e400" into Infinity and then skips minimum/maximum: refuse them.
+    const validate = (data: unknown) => {
+      const ok = check(data);
+      const infinite = ok ? nonFinite(data, '') : undefined;
+      validate.errors = ok && infinite === undefined ? null : ok ? [{ instancePath: infinite!, keyword: 'maximum', params: {}, schemaPath: '#', message: 'must be finite' }] : (check.errors as FastifySchemaValidationError[]);
+      return validate.errors === null;
+    };
+    validate.errors = null as FastifySchemaValidationError[] | null;
+    return validate;
+  };
+}
+
+/** The JSON pointer of the first number in `v` that is not finite, or undefined. */
+function nonFinite(v: unknown, at: string): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : at;
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const found = nonFinite(x, `${at}/${k}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
