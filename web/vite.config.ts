@@ -13,7 +13,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // No public source maps: the built app is served as is, and a map would publish the source.
+    sourcemap: false,
     chunkSizeWarningLimit: 1200,
   },
   server: {

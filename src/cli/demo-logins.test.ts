@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -12,12 +12,15 @@ after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true });
 const dataDir = () => {
   const d = mkdtempSync(path.join(os.tmpdir(), 'dost-demo-'));
   dirs.push(d);
+  // A stand-in web build, so that start does not build the web app each time.
+  mkdirSync(path.join(d, 'web'));
+  writeFileSync(path.join(d, 'web', 'index.html'), '<!doctype html><title>dost</title>');
   return d;
 };
 
 /** Starts dost, waits until it has served its first readiness answer, stops it; returns what it printed. */
 async function startOnce(dir: string, args: string[] = [], extra: Record<string, string> = {}): Promise<string> {
-  const env = { ...process.env, DOST_DATA_DIR: dir, DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'info', DOST_WEB_DIST: path.join(dir, 'no-web'), ...extra };
+  const env = { ...process.env, DOST_DATA_DIR: dir, DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'info', DOST_WEB_DIST: path.join(dir, 'web'), ...extra };
   const child = spawn(process.execPath, [bin, 'start', '--port', '0', '--demo-citizens', '40', ...args], { env });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

@@ -36,7 +36,7 @@ test('a citizen applies from the service passport and follows the application', 
   await page.getByRole('button', { name: 'Submit application' }).click();
   await visible(page.getByRole('heading', { name: 'Application submitted' }));
   const reference = (await page.getByTestId('reference').textContent())?.trim() ?? '';
-  assert.match(reference, /^DOST-\d{4}-\d{7,}$/);
+  assert.match(reference, /^DOST-\d{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
 
   await page.getByRole('link', { name: 'View application' }).click();
   await page.waitForURL(`**/my/applications/${reference}`);

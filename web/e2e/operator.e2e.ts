@@ -41,7 +41,7 @@ test('an operator finds a citizen by FIN and applies on their behalf', async () 
   await page.getByRole('button', { name: 'Submit application' }).click();
   await visible(page.getByRole('heading', { name: 'Application submitted' }));
   const reference = (await page.getByTestId('reference').textContent())?.trim() ?? '';
-  assert.match(reference, /^DOST-\d{4}-\d{7,}$/);
+  assert.match(reference, /^DOST-\d{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
 
   await page.getByRole('link', { name: 'View application' }).click();
   await page.waitForURL(`**/officer/cases/${reference}`);

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import type { ApplicationActionsTable, ApplicationsTable } from '../../platform/db-types.ts';
@@ -6,11 +7,25 @@ import type { StaffNotificationsTable } from './db-types.ts';
 export type ApplicationRow = Selectable<ApplicationsTable>;
 export type ActionRow = Selectable<ApplicationActionsTable>;
 
-/** Next human reference number, e.g. DOST-2026-0000123. */
-export async function nextReference(db: Db, year: number): Promise<string> {
-  const r = await sql<{ n: number }>`select nextval('application_number_seq') as n`.execute(db);
-  return `DOST-${year}-${String(r.rows[0]!.n).padStart(7, '0')}`;
+/**
+ * Letters and digits of a reference: 32 symbols (5 bits each) without the look-alikes I, O, 0, 1,
+ * so a reference read over the phone or copied from paper is not mistaken for another.
+ */
+export const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * A new human reference, e.g. DOST-2026-K7QM-3XWD: the year and 8 symbols (40 bits) from the
+ * operating system's cryptographic generator, so references cannot be guessed or counted through
+ * (the sequential DOST-2026-0000123 of before told how many applications there were and which
+ * exist). Unique by the column's constraint; the caller draws again on a collision.
+ */
+export function newReference(year: number, draw: (n: number) => number = randomInt): string {
+  const s = Array.from({ length: 8 }, () => REFERENCE_ALPHABET[draw(REFERENCE_ALPHABET.length)]).join('');
+  return `DOST-${year}-${s.slice(0, 4)}-${s.slice(4)}`;
 }
+
+/** The unique constraint a reference collision violates. */
+export const REFERENCE_UNIQUE = 'applications_reference_key';
 
 /** Inserts an application row. */
 export const insertApplication = (db: Db, values: Insertable<ApplicationsTable>) =>
@@ -100,7 +115,8 @@ export async function userHasRole(db: Db, userId: string, roles: readonly string
 export interface NewSubmission {
   citizenId: number;
   applicationId: string;
-  year: number;
+  /** The new reference (see newReference). */
+  reference: string;
   serviceCode: string;
   channel: string;
   centerCode: string | null;
@@ -150,7 +166,7 @@ export async function insertSubmission(db: Db, s: NewSubmission): Promise<Stored
     ), app as (
       insert into applications (citizen_id, application_id, reference, service_code, status, channel, center_code, submitted_by,
                                 assisted, data, submitted_at, status_since, sla_due_on, last_seq)
-      select c.citizen_id, ${s.applicationId}, 'DOST-' || ${String(s.year)} || '-' || lpad(nextval('application_number_seq')::text, 7, '0'),
+      select c.citizen_id, ${s.applicationId}, ${s.reference},
              ${s.serviceCode}, 'submitted', ${s.channel}, ${s.centerCode}, ${s.submittedBy}, ${s.assisted},
              ${JSON.stringify(s.answers)}::jsonb || ${s.prefill}, ${s.at}, ${s.at}, ${s.slaDueOn}::date, 1
         from c

@@ -69,7 +69,7 @@ export const TakeActionBody = Type.Object({
 }, { additionalProperties: false });
 export type TakeActionBody = Static<typeof TakeActionBody>;
 
-export const ReferenceParams = Type.Object({ reference: Type.String({ pattern: '^DOST-\\d{4}-\\d{7,}$' }) });
+export const ReferenceParams = Type.Object({ reference: Type.String({ pattern: '^DOST-\\d{4}-(\\d{7,}|[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$' }) });
 
 const SortSchema = Type.Enum(['slaDueOn', '-slaDueOn', 'submittedAt', '-submittedAt']);
 

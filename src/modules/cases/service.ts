@@ -29,14 +29,18 @@ function actingRole(actor: Actor, t: Transition): Role | undefined {
   return actor.roles.find((r) => t.roles.includes(r));
 }
 
-function toSummary(ctx: AppContext, r: repo.ApplicationListRow): ApplicationSummary {
+/**
+ * The API shape of an application's summary. A citizen's own view (`staffView` false) never
+ * names the officer: no assignee id or name (staff views keep them).
+ */
+function toSummary(ctx: AppContext, r: repo.ApplicationListRow, staffView: boolean): ApplicationSummary {
   const today = bakuDate(ctx.now());
   const { slaState, workingDaysLeft } = slaStatus(r.status as Status, r.sla_due_on, today, ctx.calendar);
   return {
     reference: r.reference, citizenId: r.citizen_id, citizenName: `${r.last_name} ${r.first_name}`,
     serviceCode: r.service_code, serviceName: { az: r.name_az, ru: r.name_ru, en: r.name_en },
     status: r.status as Status, channel: r.channel, assisted: r.assisted, centerCode: r.center_code,
-    assignedTo: r.assigned_to, assignedToName: r.assignee_name, submittedAt: r.submitted_at.toISOString(),
+    assignedTo: staffView ? r.assigned_to : null, assignedToName: staffView ? r.assignee_name : null, submittedAt: r.submitted_at.toISOString(),
     statusSince: r.status_since.toISOString(), slaDueOn: r.sla_due_on, slaState, workingDaysLeft,
   };
 }
@@ -88,15 +92,16 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
   const state = deriveState([{ seq: 1, action: 'submit', at: now, actorUserId: actor.userId, data: {} }], svc.sla_working_days, ctx.calendar);
   const applicationId = randomUUID();
   let stored: repo.StoredSubmission | undefined;
+  const year = Number(bakuDate(now).slice(0, 4));
   try {
-    stored = await repo.insertSubmission(ctx.db, {
-      citizenId, applicationId, year: Number(bakuDate(now).slice(0, 4)), serviceCode: svc.service_code, channel, centerCode,
+    stored = await withUniqueReference(year, (reference) => repo.insertSubmission(ctx.db, {
+      citizenId, applicationId, reference, serviceCode: svc.service_code, channel, centerCode,
       submittedBy: actor.userId, actorRole: submitRole, actorUsername: actor.username, actorRoles: actor.roles, assisted: isStaff,
       answers: body.data, prefill: prefillJson(prefillFields), at: now, slaDueOn: state.slaDueOn,
       auditPurpose: `${isStaff ? 'assisted application' : 'own application'}; form prefilled from the registry`,
       requestId: actor.requestId ?? null, ip: actor.ip ?? null,
       idempotency: { scope, key: idempotencyKey, hash },
-    });
+    }));
   } catch (e) {
     if (isUniqueViolation(e, 'idempotency_keys_pkey')) {
       const r = await replay();
@@ -124,10 +129,23 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
   return { statusCode: 201, body: out, replayed: false };
 }
 
+/** Draws a random reference for `insert` and draws again (up to 5 times) while it collides with an existing one. */
+export async function withUniqueReference<T>(year: number, insert: (reference: string) => Promise<T>, draw?: (n: number) => number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insert(repo.newReference(year, draw));
+    } catch (e) {
+      if (attempt < 5 && isUniqueViolation(e, repo.REFERENCE_UNIQUE)) continue;
+      throw e;
+    }
+  }
+}
+
 async function loadApplication(ctx: AppContext, actor: Actor, app: repo.ApplicationRow, audit: boolean): Promise<ApplicationOut> {
   const isOwn = actor.citizenId === app.citizen_id;
   const isStaff = hasRole(actor, ...CASE_READERS);
-  if (!isOwn && !isStaff) throw new AppError('FORBIDDEN');
+  // Someone else's application answers exactly as one that does not exist.
+  if (!isOwn && !isStaff) throw notFound(`application ${app.reference}`);
   const [svc, actions, citizens] = await Promise.all([
     getServiceRow(ctx, app.service_code),
     repo.listActions(ctx.db, app.citizen_id, app.application_id),
@@ -141,14 +159,14 @@ async function loadApplication(ctx: AppContext, actor: Actor, app: repo.Applicat
   }
   const detail = toServiceDetail(svc);
   const summary = toSummary(ctx, { ...app, name_az: svc.name_az, name_ru: svc.name_ru, name_en: svc.name_en, sla_working_days: svc.sla_working_days,
-    last_name: citizen.lastName, first_name: citizen.firstName, assignee_name: assigneeName });
+    last_name: citizen.lastName, first_name: citizen.firstName, assignee_name: assigneeName }, isStaff);
   return {
     ...summary,
     data: app.data,
     decidedAt: app.decided_at ? app.decided_at.toISOString() : null,
     actions: actions.map((a) => ({
       seq: a.seq, action: a.action, actorRole: a.actor_role,
-      // Citizens see the office, not the officer's name.
+      // Citizens see the office (the actor's role), never the officer's name.
       actorName: isStaff || a.actor_user_id === actor.userId ? a.actor_name : null,
       at: a.at.toISOString(), comment: a.comment, reason: a.reason,
     })),
@@ -179,7 +197,7 @@ export async function takeAction(ctx: AppContext, actor: Actor, reference: strin
     const app = await repo.findApplicationByReference(trx, reference, true);
     if (!app) throw notFound(`application ${reference}`);
     const isOwn = actor.citizenId === app.citizen_id;
-    if (!isOwn && !hasRole(actor, ...CASE_READERS)) throw new AppError('FORBIDDEN');
+    if (!isOwn && !hasRole(actor, ...CASE_READERS)) throw notFound(`application ${reference}`);
     const role = actor.roles.find((r) => t.roles.includes(r) && (!t.ownOnly || r !== 'citizen' || isOwn));
     if (!role) throw new AppError('FORBIDDEN');
     if (!t.from.includes(app.status as Status)) throw new AppError('INVALID_TRANSITION', { action, status: app.status });
@@ -229,7 +247,7 @@ export async function listMyApplications(ctx: AppContext, actor: Actor, q: MyApp
   if (actor.citizenId == null) return { items: [], page: 1, pageSize: q.pageSize ?? 20, total: 0 };
   const p = pageOf(q);
   const { rows, total } = await repo.listApplications(ctx.db, { citizenId: actor.citizenId, status: q.status, sort: '-submittedAt', limit: p.limit, offset: p.offset });
-  return { items: rows.map((r) => toSummary(ctx, r)), page: p.page, pageSize: p.pageSize, total };
+  return { items: rows.map((r) => toSummary(ctx, r, false)), page: p.page, pageSize: p.pageSize, total };
 }
 
 /**
@@ -256,7 +274,7 @@ export async function listInbox(ctx: AppContext, actor: Actor, q: InboxQuery) {
   if (rows.length > 0) {
     await recordAudit(ctx.db, actor, rows.map((r) => ({ action: 'application.list', citizenId: r.citizen_id, resource: `applications/${r.reference}`, purpose: 'inbox' })));
   }
-  return { items: rows.map((r) => toSummary(ctx, r)), page: p.page, pageSize: p.pageSize, total };
+  return { items: rows.map((r) => toSummary(ctx, r, true)), page: p.page, pageSize: p.pageSize, total };
 }
 
 const prevDay = (d: string) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { body } from '../../test/app.ts';
-import { CENTER, createQueueTestApp, SVC, type QueueTestApp } from './test-kit.ts';
+import { CENTER, createQueueTestApp, SVC, withTicketId, type QueueTestApp } from './test-kit.ts';
 
 // Checking in late: an appointment holder who comes after check-in has closed (the slot's end plus
 // the 15 minutes' grace, when the appointment becomes a no-show) gets 409 and is told to take a
@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => t.close());
 
-type Issued = { ticket: { id: number; number: string; priority: string } };
+type Issued = { ticket: { id: number; number: string; priority: string }; surveyToken: string };
 type ErrorOut = { code: string; message: string; details: { field: string; code: string; message: string }[] };
 const at = (hhmm: string) => `2026-11-24T${String(Number(hhmm.slice(0, 2)) - 4).padStart(2, '0')}:${hhmm.slice(3)}:00.000Z`; // Baku time → UTC
 
@@ -32,7 +32,7 @@ const checkIn = (confirmation: string, lang?: string) =>
 const kiosk = async (serviceCode: string) => {
   const r = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode });
   assert.equal(r.statusCode, 201, r.body);
-  return body<Issued>(r);
+  return withTicketId(t, body<Issued>(r));
 };
 const callNext = async (windowNo: number) => body<{ ticket: { id: number } | null }>(await t.as(manager, 'POST', `/api/queue/centers/${CENTER}/windows/${windowNo}/call-next`));
 const act = (id: number, action: string) => t.as(manager, 'POST', `/api/queue/tickets/${id}/${action}`, {});
@@ -107,7 +107,7 @@ describe('checking in after the grace period', () => {
     assert.equal((await appointment(code)).status, 'booked');
     const ok = await checkIn(code);
     assert.equal(ok.statusCode, 201, ok.body);
-    const ticket = body<Issued>(ok).ticket;
+    const ticket = (await withTicketId(t, body<Issued>(ok))).ticket;
     assert.equal(ticket.priority, 'appointment');
     assert.equal((await appointment(code)).status, 'checked_in');
     assert.equal((await callNext(1)).ticket!.id, ticket.id, 'a due appointment is called first');
@@ -123,7 +123,7 @@ describe('checking in after the grace period', () => {
     t.setNow(at('12:40'));
     const code = await book(at('13:30')); // closes at 14:00
     t.setNow(at('13:25'));
-    const ticket = body<Issued>(await checkIn(code)).ticket;
+    const ticket = (await withTicketId(t, body<Issued>(await checkIn(code)))).ticket;
     assert.equal((await callNext(1)).ticket!.id, ticket.id);
     t.setNow(at('13:35'));
     assert.equal((await act(ticket.id, 'no-show')).statusCode, 200);

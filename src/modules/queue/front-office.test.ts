@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { body } from '../../test/app.ts';
 import { createCitizen, createUser } from '../../test/factories.ts';
 import type { Role } from '../../platform/context.ts';
-import { CENTER, createQueueTestApp, MORNING, SVC, type QueueTestApp } from './test-kit.ts';
+import { CENTER, createQueueTestApp, MORNING, SVC, withTicketId, type QueueTestApp } from './test-kit.ts';
 
 // Rosters restricting the windows, a citizen's own appointments, operator names in the report,
 // the hall's last event id, and appointments missed without a check-in.
@@ -17,7 +17,7 @@ before(async () => {
 after(() => t.close());
 
 const DAY = MORNING.slice(0, 10);
-type Issued = { ticket: { id: number; number: string } };
+type Issued = { ticket: { id: number; number: string }; surveyToken: string };
 
 /** A user of the given role with a token (a new one each time, unlike t.token). */
 async function staff(role: Role, displayName: string, extra: { citizenId?: number; centerCode?: string | null } = {}) {
@@ -28,7 +28,7 @@ async function staff(role: Role, displayName: string, extra: { citizenId?: numbe
 const kiosk = async (serviceCode: string) => {
   const r = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode });
   assert.equal(r.statusCode, 201, r.body);
-  return body<Issued>(r);
+  return withTicketId(t, body<Issued>(r));
 };
 const callNext = (token: string, windowNo: number) => t.as(token, 'POST', `/api/queue/centers/${CENTER}/windows/${windowNo}/call-next`);
 const act = (token: string, id: number, action: string) => t.as(token, 'POST', `/api/queue/tickets/${id}/${action}`, {});

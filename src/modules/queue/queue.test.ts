@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { body } from '../../test/app.ts';
 import { createCitizen } from '../../test/factories.ts';
-import { CENTER, createQueueTestApp, MORNING, SVC, type QueueTestApp } from './test-kit.ts';
+import { CENTER, createQueueTestApp, MORNING, SVC, withTicketId, type QueueTestApp } from './test-kit.ts';
 
 let t: QueueTestApp;
 let op: string;
@@ -18,7 +18,7 @@ type Issued = { ticket: { id: number; number: string; status: string; priority: 
 const kiosk = async (serviceCode: string, priority?: string) => {
   const r = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode, ...(priority && { priority }) });
   assert.equal(r.statusCode, 201, r.body);
-  return body<Issued>(r);
+  return withTicketId(t, body<Issued>(r));
 };
 const callNext = async (windowNo: number, token = op) => t.as(token, 'POST', `/api/queue/centers/${CENTER}/windows/${windowNo}/call-next`);
 const act = (id: number, action: string, payload: unknown = {}) => t.as(op, 'POST', `/api/queue/tickets/${id}/${action}`, payload);
@@ -61,7 +61,8 @@ describe('tickets', () => {
     const retry = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode: SVC.ref }, key);
     assert.equal(retry.statusCode, 201);
     assert.equal(retry.headers['idempotent-replayed'], 'true');
-    assert.equal(body<Issued>(retry).ticket.id, body<Issued>(first).ticket.id);
+    assert.equal(body<Issued>(retry).surveyToken, body<Issued>(first).surveyToken);
+    assert.equal(body<Issued>(retry).ticket.number, body<Issued>(first).ticket.number);
     assert.equal(body<{ waiting: number }>(await t.as(manager, 'GET', `/api/queue/centers/${CENTER}/hall`)).waiting, 1);
     const c = body<{ ticket: { id: number } }>(await callNext(1));
     await act(c.ticket.id, 'serve');
@@ -296,7 +297,7 @@ describe('appointments', () => {
     t.setNow('2026-11-24T05:55:00Z');
     const checkIn = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/check-in`, { confirmation: code });
     assert.equal(checkIn.statusCode, 201, checkIn.body);
-    const appt = body<Issued>(checkIn);
+    const appt = await withTicketId(t, body<Issued>(checkIn));
     assert.equal(appt.ticket.priority, 'appointment');
     assert.equal((await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/check-in`, { confirmation: code })).statusCode, 409);
     assert.equal((await t.as(undefined, 'POST', `/api/queue/appointments/${code}/cancel`)).statusCode, 409);
@@ -330,7 +331,7 @@ describe('kiosk identification', () => {
     assert.equal(unknown.statusCode, 201, 'the kiosk answers alike whether or not the FIN exists');
     assert.deepEqual(Object.keys(body(known)).sort(), Object.keys(body(unknown)).sort());
     const rows = await t.ctx.db.selectFrom('queue_tickets').select(['ticket_id', 'citizen_id'])
-      .where('ticket_id', 'in', [body<Issued>(known).ticket.id, body<Issued>(unknown).ticket.id]).orderBy('ticket_id').execute();
+      .where('survey_token', 'in', [body<Issued>(known).surveyToken, body<Issued>(unknown).surveyToken]).orderBy('ticket_id').execute();
     assert.deepEqual(rows.map((r) => r.citizen_id), [c.citizen_id, null]);
     const bad = await t.as(undefined, 'POST', `/api/queue/centers/${CENTER}/kiosk/tickets`, { serviceCode: SVC.ref, fin: 'IOIOIOI' });
     assert.equal(bad.statusCode, 400);

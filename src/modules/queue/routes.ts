@@ -8,7 +8,7 @@ import { QueueEventHub } from './events.ts';
 import {
   AppointmentOut, BoardOut, BookBody, CallNextOut, CenterParams, CenterServiceOut, CheckInBody, ConfirmationParams, DailyReportOut,
   EventsQuery, HallOut, MyAppointmentsOut, IssueTicketBody, IssuedTicketOut, KioskTicketBody, MoveBody, ReportQuery, RosterBody, RosterOut, RosterParams,
-  SatisfactionOut, SatisfactionQuery, ServeBody, SlotsOut, SlotsQuery, SurveyAnswerBody, SurveyOut, SurveyQuestion, SurveyQuestionsBody,
+  PublicAppointmentOut, PublicIssuedTicketOut, SatisfactionOut, SatisfactionQuery, ServeBody, SlotsOut, SlotsQuery, SurveyAnswerBody, SurveyOut, SurveyQuestion, SurveyQuestionsBody,
   TicketOut, TicketParams, TokenParams, TransferBody, UpdateWindowBody, WaitTimeOut, WindowOut, WindowParams,
 } from './schema.ts';
 import * as service from './service.ts';
@@ -49,17 +49,17 @@ export function queueRoutes(app: App, ctx: AppContext): void {
 
   app.post('/api/queue/centers/:centerCode/kiosk/tickets', {
     config: { auth: 'public', rateLimit: KIOSK_LIMIT },
-    schema: { tags, summary: 'Kiosk: take a ticket for a service', params: CenterParams, headers: OptionalKey, body: KioskTicketBody, response: { 201: IssuedTicketOut, '4xx': ErrorBody } },
+    schema: { tags, summary: 'Kiosk: take a ticket for a service (the same answer whether or not the FIN is known)', params: CenterParams, headers: OptionalKey, body: KioskTicketBody, response: { 201: PublicIssuedTicketOut, '4xx': ErrorBody } },
   }, async (req, reply) => {
     const r = await service.issueTicketOnce(ctx, null, req.params.centerCode, req.body, req.headers['idempotency-key']);
     if (r.replayed) void reply.header('idempotent-replayed', 'true');
-    return reply.status(201).send(r.body);
+    return reply.status(201).send(service.toPublicIssued(r.body));
   });
 
   app.post('/api/queue/centers/:centerCode/kiosk/check-in', {
     config: { auth: 'public', rateLimit: CODE_LIMIT },
-    schema: { tags, summary: 'Kiosk: check in an appointment by its code (front of the queue once due)', params: CenterParams, body: CheckInBody, response: { 201: IssuedTicketOut, '4xx': ErrorBody } },
-  }, async (req, reply) => reply.status(201).send(await service.checkInAppointment(ctx, null, req.params.centerCode, req.body.confirmation, requestLocale(req))));
+    schema: { tags, summary: 'Kiosk: check in an appointment by its code (front of the queue once due)', params: CenterParams, body: CheckInBody, response: { 201: PublicIssuedTicketOut, '4xx': ErrorBody } },
+  }, async (req, reply) => reply.status(201).send(service.toPublicIssued(await service.checkInAppointment(ctx, null, req.params.centerCode, req.body.confirmation, requestLocale(req)))));
 
   app.get('/api/queue/centers/:centerCode/board', {
     config: { auth: 'public' },
@@ -113,18 +113,18 @@ export function queueRoutes(app: App, ctx: AppContext): void {
 
   app.get('/api/queue/appointments/:confirmation', {
     config: { auth: 'public', rateLimit: CODE_LIMIT },
-    schema: { tags, summary: 'An appointment by its confirmation code', params: ConfirmationParams, response: { 200: AppointmentOut, '4xx': ErrorBody } },
-  }, async (req) => service.getAppointment(ctx, req.params.confirmation));
+    schema: { tags, summary: 'An appointment by its confirmation code', params: ConfirmationParams, response: { 200: PublicAppointmentOut, '4xx': ErrorBody } },
+  }, async (req) => service.toPublicAppointment(await service.getAppointment(ctx, req.params.confirmation)));
 
   app.post('/api/queue/appointments/:confirmation/cancel', {
     config: { auth: 'public', rateLimit: CODE_LIMIT },
-    schema: { tags, summary: 'Cancel an appointment by its code', params: ConfirmationParams, response: { 200: AppointmentOut, '4xx': ErrorBody } },
-  }, async (req) => service.cancelAppointment(ctx, req.params.confirmation));
+    schema: { tags, summary: 'Cancel an appointment by its code', params: ConfirmationParams, response: { 200: PublicAppointmentOut, '4xx': ErrorBody } },
+  }, async (req) => service.toPublicAppointment(await service.cancelAppointment(ctx, req.params.confirmation)));
 
   app.post('/api/queue/appointments/:confirmation/move', {
     config: { auth: 'public', rateLimit: CODE_LIMIT },
-    schema: { tags, summary: 'Move an appointment to another slot, keeping its code', params: ConfirmationParams, body: MoveBody, response: { 200: AppointmentOut, '4xx': ErrorBody } },
-  }, async (req) => service.moveAppointment(ctx, req.params.confirmation, req.body));
+    schema: { tags, summary: 'Move an appointment to another slot, keeping its code', params: ConfirmationParams, body: MoveBody, response: { 200: PublicAppointmentOut, '4xx': ErrorBody } },
+  }, async (req) => service.toPublicAppointment(await service.moveAppointment(ctx, req.params.confirmation, req.body)));
 
   // ---- volunteer tablet and operator console ----
   app.post('/api/queue/centers/:centerCode/tickets', {

@@ -31,7 +31,7 @@ export const IssueTicketBody = Type.Object({
   serviceCode: ServiceCode,
   priority: Type.Optional(Type.Enum([...WALK_IN_PRIORITIES])),
   citizenId: Type.Optional(Id()),
-  applicationReference: Type.Optional(Type.String({ pattern: '^DOST-\\d{4}-\\d{7}$' })),
+  applicationReference: Type.Optional(Type.String({ pattern: '^DOST-\\d{4}-(\\d{7,}|[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$' })),
 }, { additionalProperties: false });
 export type IssueTicketBody = Static<typeof IssueTicketBody>;
 
@@ -52,7 +52,7 @@ export const TransferBody = Type.Object({
 export type TransferBody = Static<typeof TransferBody>;
 
 export const ServeBody = Type.Object({
-  applicationReference: Type.Optional(Type.String({ pattern: '^DOST-\\d{4}-\\d{7}$' })),
+  applicationReference: Type.Optional(Type.String({ pattern: '^DOST-\\d{4}-(\\d{7,}|[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$' })),
 }, { additionalProperties: false });
 
 export const TicketOut = Type.Object({
@@ -216,3 +216,24 @@ export const RosterBody = Type.Object({
   entries: Type.Array(Type.Object({ windowNo: SafeInt({ minimum: 1, maximum: 999 }), userId: Uuid() }, { additionalProperties: false }), { maxItems: 999 }),
 }, { additionalProperties: false });
 export type RosterBody = Static<typeof RosterBody>;
+
+/**
+ * A ticket as the public kiosk shows it: what is printed on the slip, nothing a stranger may not
+ * know (no ids, no citizen, no operator). The kiosk's answer has this shape whether or not a FIN
+ * was given and whether or not it is in the registry.
+ */
+export const PublicTicketOut = Type.Object({
+  number: Str, centerCode: Str, serviceDate: Str, serviceCode: Str,
+  status: Type.Enum([...TICKET_STATUSES]), priority: Type.Enum([...PRIORITIES]), issuedAt: Str, dueAt: Nullable(Str),
+});
+export const PublicIssuedTicketOut = Type.Object({
+  ticket: PublicTicketOut,
+  waitingAhead: Int,
+  estimatedWaitMinutes: Nullable(Int),
+  surveyToken: Str,
+});
+
+/** An appointment as its code's holder sees it on the public routes: no citizen id. */
+export const PublicAppointmentOut = Type.Object({
+  confirmation: Str, centerCode: Str, serviceCode: Str, startsAt: Str, status: Str, createdAt: Str,
+});

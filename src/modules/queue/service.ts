@@ -120,9 +120,14 @@ async function ensureCenter(ctx: AppContext, centerCode: string) {
 
 /** Staff act only at their own center (admins anywhere). */
 function assertAtCenter(actor: Actor, centerCode: string) {
-  if (hasRole(actor, ...STAFF_ANY_CENTER)) return;
-  if (actor.centerCode !== centerCode) throw new AppError('FORBIDDEN');
+  if (!mayActAt(actor, centerCode)) throw new AppError('FORBIDDEN');
 }
+
+/**
+ * Whether the actor works at the center. A record of another center (a ticket) answers as one
+ * that does not exist, so its id tells nothing.
+ */
+const mayActAt = (actor: Actor, centerCode: string) => hasRole(actor, ...STAFF_ANY_CENTER) || actor.centerCode === centerCode;
 
 /**
  * When a center has a roster for the day, only the operator rostered to a window may call or act
@@ -196,16 +201,36 @@ async function appendEvent(db: Db, e: { center: string; at: Date; kind: string; 
  * window serves it. The wait-estimate test replays a day and compares this with the actual wait.
  */
 export async function estimateWait(db: Db, centerCode: string, serviceCode: string, priority: Priority, now: Date) {
+  return estimateFrom(await loadWaitSnapshot(db, centerCode, now, [serviceCode]), serviceCode, priority, now);
+}
+
+/** What a wait estimate reads: a center's windows, its open tickets of the day and the service times. */
+interface WaitSnapshot {
+  windows: Awaited<ReturnType<typeof repo.listWindows>>;
+  open: TicketRow[];
+  minutesOf: (serviceCode: string) => number;
+}
+
+/** Reads what {@link estimateFrom} needs, once for any number of services (four queries). */
+async function loadWaitSnapshot(db: Db, centerCode: string, now: Date, serviceCodes: string[]): Promise<WaitSnapshot> {
   const date = bakuDate(now);
-  const windows = (await repo.listWindows(db, centerCode)).filter((w) => w.is_open && w.skills.includes(serviceCode));
-  const open = await repo.listDayTickets(db, centerCode, date, ['waiting', 'called', 'serving']);
+  const [windows, open, recent] = await Promise.all([
+    repo.listWindows(db, centerCode),
+    repo.listDayTickets(db, centerCode, date, ['waiting', 'called', 'serving']),
+    repo.recentServiceMinutes(db, centerCode, new Date(now.getTime() - SERVICE_TIME_WINDOW_MS)),
+  ]);
+  const catalog = await repo.counterMinutes(db, [...new Set([...serviceCodes, ...open.map((t) => t.service_code)])]);
+  const mean = new Map(recent.filter((r) => r.n >= MIN_SAMPLES).map((r) => [r.service_code, r.minutes]));
+  return { windows, open, minutesOf: (s: string) => mean.get(s) ?? Math.max(1, catalog.get(s) ?? 10) };
+}
+
+/** The estimate of {@link estimateWait} over a snapshot already read (pure). */
+function estimateFrom(snap: WaitSnapshot, serviceCode: string, priority: Priority, now: Date) {
+  const { open, minutesOf } = snap;
+  const windows = snap.windows.filter((w) => w.is_open && w.skills.includes(serviceCode));
   if (windows.length === 0) return { minutes: null, ahead: open.filter((t) => t.status === 'waiting' && t.service_code === serviceCode).length };
   const skills = new Set(windows.flatMap((w) => w.skills));
   const windowNos = new Set(windows.map((w) => w.window_no));
-  const recent = await repo.recentServiceMinutes(db, centerCode, new Date(now.getTime() - SERVICE_TIME_WINDOW_MS));
-  const catalog = await repo.counterMinutes(db, [...new Set([serviceCode, ...open.map((t) => t.service_code)])]);
-  const mean = new Map(recent.filter((r) => r.n >= MIN_SAMPLES).map((r) => [r.service_code, r.minutes]));
-  const minutesOf = (s: string) => mean.get(s) ?? Math.max(1, catalog.get(s) ?? 10);
   const rank = repo.PRIORITY_RANK[priority];
   let work = 0;
   let ahead = 0;
@@ -257,6 +282,23 @@ async function issueTicketTx(ctx: AppContext, trx: Db, actor: Actor | null, cent
 const issued = (r: Awaited<ReturnType<typeof issueTicketTx>>) => ({
   ticket: toTicketOut(r.ticket), waitingAhead: r.waitingAhead, estimatedWaitMinutes: r.estimatedWaitMinutes, surveyToken: r.ticket.survey_token,
 });
+
+/**
+ * What the public kiosk answers: the slip, without ids, citizen, operator or appointment. Built
+ * from the same answer whether or not a FIN was given or found, so the answer never tells.
+ */
+export function toPublicIssued(r: ReturnType<typeof issued>) {
+  const t = r.ticket;
+  return {
+    ticket: { number: t.number, centerCode: t.centerCode, serviceDate: t.serviceDate, serviceCode: t.serviceCode, status: t.status, priority: t.priority, issuedAt: t.issuedAt, dueAt: t.dueAt },
+    waitingAhead: r.waitingAhead, estimatedWaitMinutes: r.estimatedWaitMinutes, surveyToken: r.surveyToken,
+  };
+}
+
+/** An appointment on the public routes (its code is the caller's only proof): no citizen id. */
+export function toPublicAppointment(a: AppointmentOut) {
+  return { confirmation: a.confirmation, centerCode: a.centerCode, serviceCode: a.serviceCode, startsAt: a.startsAt, status: a.status, createdAt: a.createdAt };
+}
 
 /**
  * Issues a ticket for a walk-in: from the kiosk (no actor) or by a volunteer or operator on a
@@ -405,8 +447,7 @@ export async function actOnTicket(ctx: AppContext, actor: Actor, ticketId: numbe
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const t = await repo.findTicket(trx, ticketId, true);
-    if (!t) throw notFound(`ticket ${ticketId}`);
-    assertAtCenter(actor, t.center_code);
+    if (!t || !mayActAt(actor, t.center_code)) throw notFound(`ticket ${ticketId}`);
     if (t.window_no !== null) await assertRostered(trx, actor, t.center_code, t.service_date, t.window_no);
     if (!TICKET_TRANSITIONS[action].includes(t.status as TicketStatus)) {
       throw new AppError('INVALID_TRANSITION', { action, status: t.status }, [{ field: '/status', code: t.status, message: `ticket ${t.number} is ${t.status}` }]);
@@ -457,8 +498,7 @@ export async function actOnTicket(ctx: AppContext, actor: Actor, ticketId: numbe
 /** One ticket, for staff of its center. */
 export async function getTicket(ctx: AppContext, actor: Actor, ticketId: number) {
   const t = await repo.findTicket(ctx.db, ticketId);
-  if (!t) throw notFound(`ticket ${ticketId}`);
-  assertAtCenter(actor, t.center_code);
+  if (!t || !mayActAt(actor, t.center_code)) throw notFound(`ticket ${ticketId}`);
   return toTicketOut(t);
 }
 
@@ -550,23 +590,52 @@ export async function getBoard(ctx: AppContext, centerCode: string) {
   };
 }
 
-/** The kiosk's menu: services offered here, their letter, how many wait and the estimated wait. */
-export async function listCenterServices(ctx: AppContext, centerCode: string) {
+type Menu = { serviceCode: string; letter: string; name: Translated; counterMinutes: number; waiting: number; openWindows: number; estimatedWaitMinutes: number | null }[];
+/**
+ * Per database and center: the last menu computed, valid while the center's newest queue event
+ * and the minute are the same. Every change a menu shows (a ticket issued, called, finished or
+ * moved, a window opened, closed or given skills) appends a queue event, in every API process, so
+ * one index look-up tells whether the menu is still right; concurrent requests share one build.
+ */
+const menus = new WeakMap<object, Map<string, { eventId: number; minute: number; menu: Promise<Menu>; previous?: Menu }>>();
+
+/**
+ * The kiosk's menu: services offered here, their letter, how many wait and the estimated wait.
+ * Read in four queries for every service at once, and reused until the center's next queue event.
+ * The request that first sees a new event waits for the new menu; requests arriving while it is
+ * being built get the one before (at most one rebuild old), so a busy hall does not queue every
+ * kiosk behind each rebuild.
+ */
+export async function listCenterServices(ctx: AppContext, centerCode: string): Promise<Menu> {
   await getOpenCenter(ctx, centerCode);
   const now = ctx.now();
-  const [services, windows, waiting] = await Promise.all([
-    repo.listCenterServices(ctx.db, centerCode), repo.listWindows(ctx.db, centerCode), repo.listDayTickets(ctx.db, centerCode, bakuDate(now), ['waiting']),
-  ]);
-  const out = [];
-  for (const s of services) {
-    const open = windows.filter((w) => w.is_open && w.skills.includes(s.service_code)).length;
-    out.push({
+  const minute = Math.floor(now.getTime() / 60_000);
+  let cache = menus.get(ctx.database);
+  if (!cache) menus.set(ctx.database, (cache = new Map()));
+  const eventId = await repo.lastEventId(ctx.db, centerCode);
+  const hit = cache.get(centerCode);
+  if (hit && hit.minute === minute && hit.eventId >= eventId) return hit.previous && !settled.has(hit.menu) ? hit.previous : hit.menu;
+  const menu = buildMenu(ctx.db, centerCode, now);
+  const previous = hit && settled.has(hit.menu) ? settled.get(hit.menu) : hit?.previous;
+  const entry = { eventId, minute, menu, previous };
+  cache.set(centerCode, entry);
+  menu.then((m) => { settled.set(menu, m); entry.previous = undefined; }, () => { if (cache.get(centerCode) === entry) cache.delete(centerCode); });
+  return menu;
+}
+/** Menus whose build has finished, with their value. */
+const settled = new WeakMap<Promise<Menu>, Menu>();
+
+async function buildMenu(db: Db, centerCode: string, now: Date): Promise<Menu> {
+  const services = await repo.listCenterServices(db, centerCode);
+  const snap = await loadWaitSnapshot(db, centerCode, now, services.map((s) => s.service_code));
+  return services.map((s) => {
+    const open = snap.windows.filter((w) => w.is_open && w.skills.includes(s.service_code)).length;
+    return {
       serviceCode: s.service_code, letter: s.letter, name: names(s), counterMinutes: s.counter_minutes,
-      waiting: waiting.filter((t) => t.service_code === s.service_code).length, openWindows: open,
-      estimatedWaitMinutes: open === 0 ? null : (await estimateWait(ctx.db, centerCode, s.service_code, 'normal', now)).minutes,
-    });
-  }
-  return out;
+      waiting: snap.open.filter((t) => t.status === 'waiting' && t.service_code === s.service_code).length, openWindows: open,
+      estimatedWaitMinutes: open === 0 ? null : estimateFrom(snap, s.service_code, 'normal', now).minutes,
+    };
+  });
 }
 
 /** Current waiting times at every open center, for the portal. */

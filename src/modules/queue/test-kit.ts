@@ -38,3 +38,12 @@ export async function createQueueTestApp(): Promise<QueueTestApp> {
     },
   });
 }
+
+/**
+ * The public kiosk's answer carries no ticket id (a stranger's slip shows only what is printed on
+ * it); staff routes take the id, so tests look it up by the slip's survey token.
+ */
+export async function withTicketId<T extends { ticket: object; surveyToken: string }>(t: TestApp, issued: T): Promise<T & { ticket: { id: number } }> {
+  const row = await t.ctx.db.selectFrom('queue_tickets').select('ticket_id').where('survey_token', '=', issued.surveyToken).executeTakeFirstOrThrow();
+  return { ...issued, ticket: { ...issued.ticket, id: row.ticket_id } };
+}

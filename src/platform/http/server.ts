@@ -42,7 +42,29 @@ export interface RouteInfo {
   url: string;
   auth: RouteAuth;
   hasBody: boolean;
-  schema: { body?: unknown; querystring?: unknown; params?: unknown; headers?: unknown };
+  schema: { body?: unknown; querystring?: unknown; params?: unknown; headers?: unknown; response?: Record<string, unknown> };
+  /** The route's own rate limit (config.rateLimit), if any. */
+  rateLimit?: unknown;
+}
+
+/**
+ * The web app's Content-Security-Policy: everything from our own origin, no framing. Styles allow
+ * 'unsafe-inline' because Mantine sets its CSS variables in a <style> element and positions
+ * popovers with style attributes at run time; scripts do not (the built app has no inline script).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self'",
+  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Whether an /api/ response may be kept by browsers and proxies: only public reads that carry
+ * nobody's data (catalog, reference data, wait times, board, slots, the kiosk menu). Everything
+ * signed in, sign-in itself (tokens) and look-ups by a personal code or token are `no-store`.
+ */
+function mayBeCached(req: FastifyRequest): boolean {
+  const url = req.routeOptions.url ?? '';
+  return req.routeOptions.config.auth === 'public' && req.method === 'GET' && !url.startsWith('/api/auth/') && !/:(confirmation|token)\b/.test(url);
 }
 
 /** Name of the web session cookie. */
@@ -97,7 +119,7 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
       const s = (route.schema ?? {}) as RouteInfo['schema'];
-      routeTable.push({ method, url: route.url, auth, hasBody: Boolean(s.body), schema: s });
+      routeTable.push({ method, url: route.url, auth, hasBody: Boolean(s.body), schema: s, rateLimit: (route.config as { rateLimit?: unknown } | undefined)?.rateLimit });
     }
   });
 
@@ -124,7 +146,8 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
       security: [{ session: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The API reference page: off in production unless DOST_API_DOCS=true (/openapi.json stays).
+  if (ctx.config.apiDocs) await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -218,10 +241,16 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
     return reply.status(404).send({ code: e.code, message: e.localized(requestLocale(req)), details: [] });
   });
 
-  app.addHook('onSend', async (_req, reply, payload) => {
+  const httpsPublic = ctx.config.publicUrl.startsWith('https://');
+  app.addHook('onSend', async (req, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'same-origin');
     void reply.header('x-frame-options', 'DENY');
+    if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    // HSTS only over TLS: the public URL is https, or the request came over TLS (req.protocol
+    // believes X-Forwarded-Proto only from the trusted proxy, TRUST_PROXY).
+    if (httpsPublic || req.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (req.url.startsWith('/api/') && !mayBeCached(req)) void reply.header('cache-control', 'no-store');
     return payload;
   });
 

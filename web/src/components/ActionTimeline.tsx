@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { ApplicationAction } from '../types.ts';
 import { useFormat } from './format.ts';
 
-/** The history of an application, oldest first. */
+/**
+ * The history of an application, oldest first. The API names the actor only to staff (and a
+ * citizen's own actions); otherwise the step shows "DOST officer" with the role, in the reader's language.
+ */
 export function ActionTimeline({ actions }: { actions: ApplicationAction[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
@@ -13,7 +16,7 @@ export function ActionTimeline({ actions }: { actions: ApplicationAction[] }) {
       {sorted.map((a) => (
         <Timeline.Item key={a.seq} role="listitem" title={t(`action.${a.action}`, { defaultValue: a.action })}>
           <Text size="sm" c="dimmed">
-            {fmt.dateTime(a.at)} · {a.actorName ?? t('timeline.system')} ({t(`role.${a.actorRole}`, { defaultValue: a.actorRole })})
+            {fmt.dateTime(a.at)} · {a.actorName ?? (a.actorRole === 'system' ? t('timeline.system') : t('timeline.staff'))} ({t(`role.${a.actorRole}`, { defaultValue: a.actorRole })})
           </Text>
           {a.reason ? (
             <Text size="sm">

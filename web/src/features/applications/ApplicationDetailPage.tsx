@@ -41,7 +41,7 @@ function Detail({ app }: { app: Application }) {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
             <Section title={t('applications.statusHeading')}>
-              <ApplicationFacts app={app} />
+              <ApplicationFacts app={app} citizenView />
             </Section>
             {app.status === 'info_requested' && can('provide_info') ? (
               <ProvideInfo

@@ -5,8 +5,12 @@ import { Fact, FactList } from '../../components/Fact.tsx';
 import { useFormat, useL } from '../../components/format.ts';
 import type { Application } from '../../types.ts';
 
-/** Status, SLA clock and the main facts of an application, for citizen and staff views alike. */
-export function ApplicationFacts({ app }: { app: Application }) {
+/**
+ * Status, SLA clock and the main facts of an application, for citizen and staff views alike. The
+ * citizen's view (`citizenView`) never names the officer: the API leaves the assignee out, and an
+ * assigned case shows "DOST officer".
+ */
+export function ApplicationFacts({ app, citizenView = false }: { app: Application; citizenView?: boolean }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   return (
@@ -21,7 +25,9 @@ export function ApplicationFacts({ app }: { app: Application }) {
         <Fact label={t('applications.slaDueOn')}>{app.slaDueOn ? fmt.date(app.slaDueOn) : '—'}</Fact>
         <Fact label={t('applications.statusSince')}>{fmt.dateTime(app.statusSince)}</Fact>
         <Fact label={t('applications.channel')}>{t(`channel.${app.channel}`, { defaultValue: app.channel })}</Fact>
-        <Fact label={t('applications.assignee')}>{app.assignedToName ?? t('applications.unassigned')}</Fact>
+        <Fact label={t('applications.assignee')}>
+          {app.assignedToName ?? (citizenView && app.actions.some((a) => a.action === 'assign' || a.action === 'start_review') ? t('timeline.staff') : t('applications.unassigned'))}
+        </Fact>
         {app.decidedAt ? <Fact label={t('applications.decidedAt')}>{fmt.dateTime(app.decidedAt)}</Fact> : null}
       </FactList>
     </Stack>
