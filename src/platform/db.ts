@@ -5,6 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import copyStreams from 'pg-copy-streams';
 import type { DB } from './db-types.ts';
+import { AppError } from './errors.ts';
+import type { Logger } from './logger.ts';
 
 export type { DB };
 /** The typed query builder every repository receives. */
@@ -107,14 +109,86 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PGlite's shared_buffers (e.g. '16MB'); PostgreSQL's default of 128MB is most of its memory. */
   pgliteSharedBuffers?: string;
+  /** Where lost server connections are reported (warn); silent when absent. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * How long taking a server connection may wait (opening one, or waiting for a free one in the
+ * pool) before the request fails as UNAVAILABLE. An outage then costs a caller seconds, not a hang.
+ */
+export const CONNECT_TIMEOUT_MS = 3000;
+
+/** Seconds a caller is told to wait (Retry-After) before retrying a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_S = 2;
+
+/** How long the readiness probe waits for the database before saying "not ready". */
+export const READY_TIMEOUT_MS = 1500;
+
+/** The TCP keep-alive delay of server connections: a cut network is noticed on idle connections too. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
+/** The options every server connection uses (the pool's and the notifier's dedicated one). */
+export const serverConnectionOptions = (url: string) => ({
+  connectionString: url,
+  connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+});
+
+// SQLSTATEs that mean the server went away or cannot take the session now, not that the query
+// was wrong: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, and the
+// whole connection_exception class (08xxx).
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+// Socket errors of a refused, reset or cut connection (and a failover's DNS answering late).
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN',
+  'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN',
+]);
+// What node-postgres and its pool say when the socket is gone or could not be had in time.
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/, // "… unexpectedly", "… due to connection timeout"
+  /^timeout exceeded when trying to connect$/, // pg-pool: no connection within connectionTimeoutMillis
+  /is not queryable$/, // "Client has encountered a connection error and is not queryable"
+  /^Cannot use a pool after calling end on the pool$/,
+];
+
+/**
+ * True when `err` says the database server cannot be reached or dropped the connection (restart,
+ * failover, network cut, connection timeout), as opposed to a query the server refused. These are
+ * answered 503 UNAVAILABLE with Retry-After; the pool replaces the broken connections by itself.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  if (err instanceof AppError) return err.code === 'UNAVAILABLE';
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof e.code === 'string') {
+    if (UNAVAILABLE_SQLSTATES.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code)) return true;
+  }
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(e.message as string))) return true;
+  // Node's connect to a host with several addresses fails with an AggregateError of each attempt.
+  if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => isDatabaseUnavailable(x, depth + 1))) return true;
+  return e.cause !== undefined && isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/** `err` as AppError('UNAVAILABLE') when the database is unreachable; otherwise `err` itself. */
+export function toUnavailable(err: unknown): unknown {
+  return isDatabaseUnavailable(err) && !(err instanceof AppError) ? new AppError('UNAVAILABLE') : err;
 }
 
 /** Opens the embedded database (PGlite, data kept on disk) or a PostgreSQL server pool. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20, types: pgTypes });
+    const pool = new pg.Pool({ ...serverConnectionOptions(opts.url), max: opts.poolSize ?? 20, types: pgTypes });
+    // A server restart, failover or cut ends every connection with an 'error' event. The pool
+    // listens only on idle clients; one checked out (between two statements of a transaction,
+    // say) would emit it with no listener and end the process. So every client gets its own
+    // listener for its whole life: the statement in flight fails (→ 503), the client is no longer
+    // queryable and the pool drops it on release; the next checkout opens a fresh connection.
+    const lost = (err: Error) => opts.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost');
+    pool.on('connect', (client) => client.on('error', lost));
     pool.on('error', () => {
-      /* idle client errors are reported on next use */
+      /* an idle client's error, already reported by its own listener; the pool has dropped it */
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
@@ -192,9 +266,22 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   };
 }
 
-/** Checks that the database answers (readiness probe). */
-export async function pingDatabase(db: Db): Promise<void> {
-  await sql`select 1`.execute(db);
+/**
+ * Checks that the database answers (readiness probe), within `timeoutMs`: a probe must answer
+ * fast whatever the state of the network, so a ping still waiting then counts as a failure.
+ */
+export async function pingDatabase(db: Db, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ping = sql`select 1`.execute(db);
+  try {
+    await Promise.race([
+      ping,
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new AppError('UNAVAILABLE')), timeoutMs); }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    ping.catch(() => undefined); // lost the race: its own failure is of no interest
+  }
 }
 
 export type { CompiledQuery };

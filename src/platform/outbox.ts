@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './db.ts';
+import { isDatabaseUnavailable, type Db } from './db.ts';
 import type { DomainEvents, EventTopic } from './events.ts';
 import type { Logger } from './logger.ts';
 import type { Notifier } from './notify.ts';
@@ -73,6 +73,8 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
   let stopped = true;
   let woken = false;
   let unsubscribe: (() => void) | undefined;
+  let offReconnect: (() => void) | undefined;
+  let unavailableSince: number | undefined;
 
   const claim = (trx: Db, limit: number) => trx.selectFrom('outbox').select(['event_id', 'topic', 'payload', 'attempts'])
     .where('processed_at', 'is', null).where('available_at', '<=', sql<Date>`now()`).where('topic', 'in', topics)
@@ -108,7 +110,9 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
         return true;
       });
     } catch (e) {
-      if (!claimed) throw e;
+      // The database went away (restart, failover, cut): nothing was marked, the event is
+      // redelivered once it is back and the lost connection is not counted against it.
+      if (!claimed || isDatabaseUnavailable(e)) throw e;
       await fail(claimed, e);
       return true;
     }
@@ -132,7 +136,7 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
         return claimed.length;
       });
     } catch (e) {
-      if (!claimed.length) throw e;
+      if (!claimed.length || isDatabaseUnavailable(e)) throw e;
       if (claimed.length === 1) {
         await fail(claimed[0]!, e);
         return 1;
@@ -157,13 +161,23 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
   const loop = async () => {
     if (stopped) return;
     if (timer) { clearTimeout(timer); timer = undefined; }
+    let down = false;
     do {
       woken = false;
-      running = drain().catch((e: unknown) => opts.logger?.error({ err: e }, 'outbox dispatcher failed'));
+      running = drain().then(() => {
+        if (unavailableSince !== undefined) opts.logger?.warn({ downMs: Date.now() - unavailableSince }, 'outbox dispatcher: database back; resumed');
+        unavailableSince = undefined;
+      }, (e: unknown) => {
+        if (!isDatabaseUnavailable(e)) return opts.logger?.error({ err: e }, 'outbox dispatcher failed');
+        // An outage: keep polling (at least once a second) until the database answers again; log it once.
+        down = true;
+        if (unavailableSince === undefined) opts.logger?.warn({ err: { message: (e as Error).message, code: (e as { code?: string }).code } }, 'outbox dispatcher: database unavailable; retrying');
+        unavailableSince ??= Date.now();
+      });
       await running;
       running = undefined;
-    } while (woken && !stopped);
-    if (!stopped) timer = setTimeout(() => void loop(), pollMs);
+    } while (woken && !stopped && !down);
+    if (!stopped) timer = setTimeout(() => void loop(), down ? Math.max(pollMs, 1000) : pollMs);
   };
 
   /** A commit notified: drain now, or once more after the drain in progress (its last claim may have missed the event). */
@@ -182,6 +196,8 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
         void opts.notifier.subscribe(OUTBOX_CHANNEL, wake)
           .then((off) => { if (stopped) off(); else unsubscribe = off; wake(); })
           .catch((e: unknown) => opts.logger?.warn({ err: e }, 'outbox: LISTEN failed; polling only'));
+        // Commits notified while the listener was reconnecting were missed: look once now.
+        offReconnect = opts.notifier.onReconnect(wake);
       }
       void loop();
     },
@@ -189,6 +205,8 @@ export function createOutboxDispatcher(db: Db, handlers: OutboxHandlers, opts: O
       stopped = true;
       unsubscribe?.();
       unsubscribe = undefined;
+      offReconnect?.();
+      offReconnect = undefined;
       if (timer) clearTimeout(timer);
       await running;
     },

@@ -33,9 +33,12 @@ function testLogger(level: string, destination?: DestinationStream) {
   return createLogger('debug', logFile);
 }
 
-/** Builds the whole product over a fresh test database; `log` receives the app's log lines (at debug level). */
-export async function createTestApp(overrides: Partial<Config> = {}, opts: { log?: DestinationStream } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Builds the whole product over a fresh test database; `log` receives the app's log lines (at
+ * debug level); `databaseUrl` names the PostgreSQL server to create it on (default DATABASE_URL).
+ */
+export async function createTestApp(overrides: Partial<Config> = {}, opts: { log?: DestinationStream; databaseUrl?: string } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(opts.databaseUrl);
   const config = loadConfig({ NODE_ENV: 'test' }, { loginRateLimitPerMinute: 1000, ...overrides });
   let now: Date | undefined;
   const ctx = await createContext(config, database, testLogger(config.logLevel, opts.log), () => now ?? new Date());

@@ -48,7 +48,7 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
   }
 }
 
-let templateReady: Promise<void> | undefined;
+const templateReady = new Map<string, Promise<void>>();
 let counter = 0;
 
 /** A throw-away database with every migration and the reference data; `close` drops it. */
@@ -59,17 +59,18 @@ export interface TestDatabase extends Database {
 
 /**
  * Creates a fresh, migrated database with reference data for one test file: PGlite in memory by
- * default, or — when DATABASE_URL is set — a new database on that server cloned from a template.
+ * default, or — when DATABASE_URL is set, or `adminUrl` given (a test's own server) — a new
+ * database on that server cloned from a template.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = process.env.DATABASE_URL;
+export async function createTestDatabase(adminUrl = process.env.DATABASE_URL): Promise<TestDatabase> {
   if (!adminUrl) {
     const d = await openDatabase({});
     await migrate(d);
     await upsertReferenceData(d.db, await referenceData());
     return d;
   }
-  await (templateReady ??= prepareTemplate(adminUrl));
+  if (!templateReady.has(adminUrl)) templateReady.set(adminUrl, prepareTemplate(adminUrl));
+  await templateReady.get(adminUrl);
   const TEMPLATE = await template();
   const name = `dost_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -57,8 +57,10 @@ const serviceCache = new WeakMap<object, Promise<Map<string, ServiceRow>>>();
 export async function getServiceRow(ctx: AppContext, code: string): Promise<ServiceRow> {
   let cached = serviceCache.get(ctx.database);
   if (!cached) {
-    cached = repo.listAllServices(ctx.database.db).then((rows) => new Map(rows.map((r) => [r.service_code, r])));
-    serviceCache.set(ctx.database, cached);
+    const loading = repo.listAllServices(ctx.database.db).then((rows) => new Map(rows.map((r) => [r.service_code, r])));
+    serviceCache.set(ctx.database, (cached = loading));
+    // A failed read (the database was away) is not kept: the next request reads again.
+    loading.catch(() => { if (serviceCache.get(ctx.database) === loading) serviceCache.delete(ctx.database); });
   }
   const s = (await cached).get(code);
   if (!s) throw notFound(`service ${code}`);

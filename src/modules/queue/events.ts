@@ -38,6 +38,9 @@ export class QueueEventHub {
   private start(): Promise<void> {
     return (this.listening ??= (async () => {
       this.notifier = createNotifier(this.ctx.database, this.ctx.logger);
+      // Events notified while the listener was reconnecting were missed: end the streams, so each
+      // board reconnects (SSE retry) and replays from the table after its Last-Event-ID.
+      this.notifier.onReconnect(() => { for (const res of this.open) res.end(); });
       await this.notifier.subscribe(QUEUE_CHANNEL, (payload) => {
         let e: QueueEvent;
         try {

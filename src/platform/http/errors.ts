@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CODES, type ErrorDetail } from '../errors.ts';
 import { pickLocale, type Locale } from '../i18n.ts';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db.ts';
 
 /** The locale of a request: the signed-in user's choice or Accept-Language. */
 export function requestLocale(req: FastifyRequest): Locale {
@@ -147,11 +148,16 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
   } else if ((refused = databaseRefusal(error, locale))) {
     req.log.warn({ err: error }, 'the database refused the request: a check before it is missing');
     app = refused;
+  } else if (isDatabaseUnavailable(error)) {
+    // Restart, failover or network cut: the caller may retry shortly (the pool reconnects by itself).
+    req.log.warn({ err: { message: error.message, code: (error as { code?: unknown }).code } }, 'database unavailable');
+    app = new AppError('UNAVAILABLE');
   } else {
     req.log.error({ err: error }, 'unhandled error');
     app = new AppError('INTERNAL');
   }
   const body: ErrorBody = { code: app.code, message: app.localized(locale), details: app.details };
   if (app.code === 'RATE_LIMITED' && fe.statusCode === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? 60);
+  if (app.code === 'UNAVAILABLE') reply.header('retry-after', reply.getHeader('retry-after') ?? DATABASE_RETRY_AFTER_S);
   void reply.status(ERROR_CODES[app.code].status).send(body);
 }

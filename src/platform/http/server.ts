@@ -12,7 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Registry, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { Actor, AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { pingDatabase } from '../db.ts';
+import { DATABASE_RETRY_AFTER_S, pingDatabase } from '../db.ts';
 import { errorHandler, assertMultipartBoundary, frameworkErrorHandler, requestLocale } from './errors.ts';
 import { createValidatorCompiler } from './validation.ts';
 import type { RouteAuth } from './route-auth.ts';
@@ -212,7 +212,8 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
       await pingDatabase(ctx.db);
       return { status: 'ready', database: ctx.database.kind };
     } catch {
-      return reply.status(503).send({ status: 'unavailable' });
+      // Not ready while the database cannot answer within READY_TIMEOUT_MS (pingDatabase bounds it).
+      return reply.status(503).header('retry-after', DATABASE_RETRY_AFTER_S).send({ status: 'unavailable' });
     }
   });
   app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
