@@ -5,7 +5,11 @@ import { ROLES, type Role } from '../context.ts';
 import { body, createTestApp, type TestApp } from '../../test/app.ts';
 import { createCitizen, createUser } from '../../test/factories.ts';
 import type { RouteInfo } from './server.ts';
-import { databaseRefusalCount } from './errors.ts';
+import Fastify from 'fastify';
+import type { FieldOut } from '../../modules/catalog/index.ts';
+import { sampleAnswers } from '../../modules/cases/index.ts';
+import { sql } from 'kysely';
+import { databaseRefusalCount, errorHandler } from './errors.ts';
 import { LINE_PATTERN, MAX_SAFE, TEXT_PATTERN } from './schemas.ts';
 
 let t: TestApp;
@@ -322,6 +326,14 @@ describe('bad input never causes a 500 or a write', () => {
     const ticket = await t.app.inject({ method: 'POST', url: '/api/queue/centers/BAKU-1/tickets', headers: { authorization: `Bearer ${tokens.get('admin')}`, 'content-type': 'application/json' }, payload: '{"serviceCode": "99-01-01-00", "citizenId": true}' });
     assert.equal(ticket.statusCode, 400, ticket.body);
     assert.ok(body<{ details: { field: string }[] }>(ticket).details.some((d) => d.field === '/citizenId'));
+    // An empty or null center on an application used to reach the foreign key (any citizen could trigger it).
+    const form = body<{ form: { fields: FieldOut[] } }>(await t.app.inject({ url: '/api/catalog/services/99-01-01-00' })).form.fields;
+    const data = JSON.stringify(sampleAnswers(form.filter((f) => !f.prefill)));
+    for (const centerCode of ['""', 'null', '"NO-SUCH-CENTER"']) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/applications', headers: { authorization: `Bearer ${tokens.get('citizen')}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() }, payload: `{"serviceCode": "99-01-01-00", "data": ${data}, "centerCode": ${centerCode}}` });
+      assert.equal(res.statusCode, 400, `centerCode ${centerCode}: ${res.body}`);
+      assert.ok(body<{ details: { field: string }[] }>(res).details.some((d) => d.field === '/centerCode'), `centerCode ${centerCode}: ${res.body}`);
+    }
     const page = await t.app.inject({ url: '/api/catalog/services?page=1e21' });
     assert.equal(page.statusCode, 400);
     const inf = await t.app.inject({ url: '/api/catalog/services?pageSize=Infinity' });
@@ -351,6 +363,29 @@ describe('bad input never causes a 500 or a write', () => {
     }
   });
 
+  test('the database backstop: a refusal by PostgreSQL is a 409 or 400 in the error shape that names no constraint, and is counted', async () => {
+    const probe = Fastify({ logger: false });
+    probe.setErrorHandler(errorHandler);
+    probe.get('/fk', async () => sql`insert into queue_survey_questions (center_code, position, kind, text_az, text_ru, text_en) values ('NO-SUCH', 1, 'rating', 'a', 'b', 'c')`.execute(t.ctx.db));
+    probe.get('/nul', async () => sql`select ${'a\u0000b'}::text`.execute(t.ctx.db));
+    probe.get('/range', async () => sql`select ${'9223372036854775808'}::bigint`.execute(t.ctx.db));
+    probe.get('/date', async () => sql`select ${'2026-02-30'}::date`.execute(t.ctx.db));
+    await probe.ready();
+    const before = databaseRefusalCount();
+    const fk = await probe.inject({ url: '/fk', headers: { 'accept-language': 'en' } });
+    assert.equal(fk.statusCode, 409);
+    assert.equal(body(fk).code, 'CONFLICT');
+    assert.doesNotMatch(fk.body, /fkey|queue_survey|constraint|violat/i);
+    for (const url of ['/nul', '/range', '/date']) {
+      const res = await probe.inject({ url });
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      assert.equal(body(res).code, 'VALIDATION_FAILED');
+      assert.doesNotMatch(res.body, /bigint|syntax|out of range|date\/time/i);
+    }
+    assert.equal(databaseRefusalCount(), before + 4);
+    await probe.close();
+  });
+
   test('malformed JSON, a wrong content type and an oversized body are 4xx', async () => {
     const token = tokens.get('admin')!;
     const malformed = await t.app.inject({ method: 'POST', url: '/api/admin/users', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{"username": ' });
@@ -367,6 +402,9 @@ describe('bad input never causes a 500 or a write', () => {
     const r = await t.app.inject({ url: '/api/nope' });
     assert.equal(r.statusCode, 404);
     assert.equal(body(r).code, 'NOT_FOUND');
+    const long = await t.app.inject({ url: `/api/${'y'.repeat(3000)}?fin=1234567` });
+    assert.equal(long.statusCode, 404);
+    assert.doesNotMatch(long.body, /yyyyyyyy|1234567/, 'the 404 does not echo the address');
     const page = await t.app.inject({ url: '/my/applications' });
     assert.equal(page.statusCode, 200);
     assert.match(page.headers['content-type'] as string, /text\/html/);
