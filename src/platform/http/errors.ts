@@ -113,6 +113,15 @@ export function frameworkErrorHandler(error: FastifyError, req: FastifyRequest, 
   void reply.status(ERROR_CODES[app.code].status).send({ code: app.code, message: app.localized(locale), details: app.details } satisfies ErrorBody);
 }
 
+const NO_SUCH_ADDRESS: Record<Locale, string> = { az: 'bu ünvan', ru: 'этот адрес', en: 'this address' };
+
+/** The 404 of an address no route serves: the error shape, without echoing the address (it may be long or carry personal data). */
+export function notFoundBody(req: FastifyRequest): ErrorBody {
+  const locale = requestLocale(req);
+  const e = new AppError('NOT_FOUND', { what: NO_SUCH_ADDRESS[locale] });
+  return { code: e.code, message: e.localized(locale), details: [] };
+}
+
 /** Body of every error response. */
 export interface ErrorBody {
   code: string;

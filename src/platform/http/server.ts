@@ -13,7 +13,7 @@ import { Registry, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { Actor, AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { DATABASE_RETRY_AFTER_S, pingDatabase } from '../db.ts';
-import { errorHandler, assertMultipartBoundary, frameworkErrorHandler, requestLocale } from './errors.ts';
+import { errorHandler, assertMultipartBoundary, frameworkErrorHandler, notFoundBody, requestLocale } from './errors.ts';
 import { createValidatorCompiler } from './validation.ts';
 import type { RouteAuth } from './route-auth.ts';
 import { resolveSession } from '../../modules/identity/service.ts';
@@ -238,8 +238,7 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
 
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0] ?? '')) return sendIndex(reply);
-    const e = new AppError('NOT_FOUND', { what: req.url.split('?')[0] });
-    return reply.status(404).send({ code: e.code, message: e.localized(requestLocale(req)), details: [] });
+    return reply.status(404).send(notFoundBody(req));
   });
 
   const httpsPublic = ctx.config.publicUrl.startsWith('https://');
