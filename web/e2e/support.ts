@@ -68,6 +68,9 @@ export async function startHarness(): Promise<Harness> {
     throw e;
   }
   const contexts: BrowserContext[] = [];
+  // Every page is watched for Content-Security-Policy violations (issue 8): the built app must run
+  // under the server's CSP as it is, and closing the harness fails on any violation seen.
+  const cspViolations: string[] = [];
 
   const harness: Harness = {
     srv,
@@ -79,6 +82,9 @@ export async function startHarness(): Promise<Harness> {
       context.setDefaultTimeout(15_000);
       const page = await context.newPage();
       page.on('pageerror', (err) => console.error('[browser error]', err.message));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+      });
       return page;
     },
     async signIn(page, role) {
@@ -125,6 +131,7 @@ export async function startHarness(): Promise<Harness> {
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close().catch(() => {});
       await srv.close();
+      assert.deepEqual(cspViolations, [], 'the app ran into its Content-Security-Policy');
     },
   };
   return harness;

@@ -4,6 +4,7 @@ import type { KyselyPlugin } from 'kysely';
 import { body } from '../../test/app.ts';
 import { CENTER, createQueueTestApp, type QueueTestApp } from './test-kit.ts';
 import * as service from './service.ts';
+import * as repo from './repository.ts';
 
 // Issue 8: the kiosk menu took 0.55 s alone and 2–3 s with 8 clients: it estimated the wait of
 // each of its ~90 services with four queries apiece. Now it reads a center once for all services
@@ -41,7 +42,7 @@ describe('kiosk menu', () => {
     assert.ok(fresh.count() <= 8, `a new menu took ${fresh.count()} statements for ${m.length} services`);
     const again = counting();
     await service.listCenterServices(again.ctx, CENTER);
-    assert.equal(again.count(), 1, 'unchanged: only the center\'s newest event id is read');
+    assert.ok(again.count() <= 1, 'unchanged: at most the center\'s newest event id is read');
   });
 
   test('shows every change at once: a ticket issued, a window closed (each a queue event)', async () => {
@@ -55,6 +56,20 @@ describe('kiosk menu', () => {
     const after2 = (await menu()).find((x) => x.serviceCode === s.serviceCode)!;
     assert.equal(after2.openWindows, after1.openWindows - 1);
     assert.equal((await t.as(manager, 'PATCH', `/api/queue/centers/${CENTER}/windows/1`, { isOpen: true })).statusCode, 200);
+  });
+
+  test('a change made by another API process (a queue event this one did not write) shows within a second', async () => {
+    const s = (await menu())[0]!;
+    // As another process would: a ticket and its event, written straight to the database.
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('queue_tickets').values({
+        center_code: CENTER, service_date: '2026-11-24', number: 'X-901', service_code: s.serviceCode, priority: 'normal', channel: 'kiosk',
+        queued_at: t.ctx.now(), issued_at: t.ctx.now(), survey_token: 'other-process-ticket-901',
+      } as never).execute();
+      await repo.insertEvent(trx, { center_code: CENTER, at: t.ctx.now(), kind: 'ticket.issued', ticket_id: null, window_no: null, user_id: null, payload: {} });
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await menu()).find((x) => x.serviceCode === s.serviceCode)!.waiting, s.waiting + 1);
   });
 
   test('the same estimate as estimateWait for each service', async () => {

@@ -320,7 +320,9 @@ export async function issueTicketOnce(ctx: AppContext, actor: Actor | null, cent
     ? { ...(body as IssueTicketBody), channel: 'volunteer' }
     : { serviceCode: body.serviceCode, priority: body.priority, channel: 'kiosk', ...(kioskCitizenId !== undefined && { citizenId: kioskCitizenId }) };
   const scope = actor ? `${actor.userId}:queue.ticket` : `kiosk:${centerCode}:queue.ticket`;
-  return idempotent(ctx, scope, idempotencyKey, { centerCode, ...input }, async (trx) => issued(await issueTicketTx(ctx, trx, actor, centerCode, input)));
+  const r = await idempotent(ctx, scope, idempotencyKey, { centerCode, ...input }, async (trx) => issued(await issueTicketTx(ctx, trx, actor, centerCode, input)));
+  menuChanged(ctx, centerCode);
+  return r;
 }
 
 /** Baku wall-clock time of an instant, "HH:MM", with the date in front when it is not on `day`. */
@@ -387,6 +389,7 @@ export async function checkInAppointment(ctx: AppContext, actor: Actor | null, c
     if (e instanceof MissedAppointmentError && e.stillBooked) await sweepAppointmentNoShows(ctx, centerCode);
     throw e;
   }
+  menuChanged(ctx, centerCode);
   return issued(r);
 }
 
@@ -438,12 +441,19 @@ export async function callNextTicket(ctx: AppContext, actor: Actor, centerCode: 
     case 'empty': return { ticket: null, citizen: null, openApplications: [], benefits: [] };
     case 'called': break;
   }
+  menuChanged(ctx, centerCode);
   const ticket = r.ticket!;
   return { ticket: toTicketOut(ticket), ...(await citizenContext(ctx, actor, ticket)) };
 }
 
 /** Applies one action to a ticket under a row lock; out of order → 409 INVALID_TRANSITION, nothing changed. */
 export async function actOnTicket(ctx: AppContext, actor: Actor, ticketId: number, action: TicketAction, body: TransferBody & { applicationReference?: string } = {}) {
+  const out = await actOnTicketTx(ctx, actor, ticketId, action, body);
+  menuChanged(ctx, out.centerCode);
+  return out;
+}
+
+async function actOnTicketTx(ctx: AppContext, actor: Actor, ticketId: number, action: TicketAction, body: TransferBody & { applicationReference?: string }) {
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const t = await repo.findTicket(trx, ticketId, true);
@@ -543,6 +553,7 @@ export async function updateWindow(ctx: AppContext, actor: Actor, centerCode: st
     await followOpenWindows(trx, centerCode, now);
     await appendEvent(trx, { center: centerCode, at: now, kind: 'window.changed', windowNo, userId: actor.userId, payload: { windowNo, isOpen: u.is_open, skills: u.skills } });
   });
+  menuChanged(ctx, centerCode);
   return (await windowsWithTickets(ctx.db, centerCode, bakuDate(ctx.now()))).find((w) => w.windowNo === windowNo)!;
 }
 
@@ -597,7 +608,18 @@ type Menu = { serviceCode: string; letter: string; name: Translated; counterMinu
  * moved, a window opened, closed or given skills) appends a queue event, in every API process, so
  * one index look-up tells whether the menu is still right; concurrent requests share one build.
  */
-const menus = new WeakMap<object, Map<string, { eventId: number; minute: number; menu: Promise<Menu>; previous?: Menu }>>();
+const menus = new WeakMap<object, Map<string, { eventId: number; minute: number; menu: Promise<Menu>; previous?: Menu; checkedAt: number }>>();
+/**
+ * How long a menu is served without even reading the newest event id: changes made in this
+ * process are seen at once (menuChanged), those of other API processes within this time.
+ */
+const MENU_FRESH_MS = 500;
+
+/** After a change of the center's queue committed in this process: the next menu read checks the event id. */
+function menuChanged(ctx: AppContext, centerCode: string) {
+  const hit = menus.get(ctx.database)?.get(centerCode);
+  if (hit) hit.checkedAt = 0;
+}
 
 /**
  * The kiosk's menu: services offered here, their letter, how many wait and the estimated wait.
@@ -612,12 +634,18 @@ export async function listCenterServices(ctx: AppContext, centerCode: string): P
   const minute = Math.floor(now.getTime() / 60_000);
   let cache = menus.get(ctx.database);
   if (!cache) menus.set(ctx.database, (cache = new Map()));
+  const current = (e: NonNullable<typeof hit>) => (e.previous && !settled.has(e.menu) ? e.previous : e.menu);
+  let hit = cache.get(centerCode);
+  if (hit && hit.minute === minute && Date.now() - hit.checkedAt < MENU_FRESH_MS) return current(hit);
   const eventId = await repo.lastEventId(ctx.db, centerCode);
-  const hit = cache.get(centerCode);
-  if (hit && hit.minute === minute && hit.eventId >= eventId) return hit.previous && !settled.has(hit.menu) ? hit.previous : hit.menu;
+  hit = cache.get(centerCode);
+  if (hit && hit.minute === minute && hit.eventId >= eventId) {
+    hit.checkedAt = Date.now();
+    return current(hit);
+  }
   const menu = buildMenu(ctx.db, centerCode, now);
   const previous = hit && settled.has(hit.menu) ? settled.get(hit.menu) : hit?.previous;
-  const entry = { eventId, minute, menu, previous };
+  const entry = { eventId, minute, menu, previous, checkedAt: Date.now() };
   cache.set(centerCode, entry);
   menu.then((m) => { settled.set(menu, m); entry.previous = undefined; }, () => { if (cache.get(centerCode) === entry) cache.delete(centerCode); });
   return menu;
@@ -936,6 +964,7 @@ export async function bookAppointmentOnce(ctx: AppContext, actor: Actor, body: B
       confirmation_code: newConfirmationCode(), center_code: body.centerCode, service_code: body.serviceCode, starts_at: startsAt,
       citizen_id: citizenId ?? null, booked_by: actor.userId, created_at: now, updated_at: now,
     }).returningAll().executeTakeFirstOrThrow();
+    if (citizenId != null) await recordAudit(trx, actor, { action: 'queue.book', citizenId, resource: `queue/appointments/${a.appointment_id}`, purpose: citizenId === actor.citizenId ? 'citizen books an appointment' : 'book an appointment for the citizen' });
     return toAppointmentOut(a);
   });
 }
