@@ -194,8 +194,12 @@ async function send(r: RouteInfo, url: string, payload: string | undefined, what
   return res;
 }
 
+/** A query string; a value marked raw goes in as is (malformed percent-encoding like `%E0%A4%A`). */
 const queryOf = (q: unknown) => {
-  const entries = Object.entries((q ?? {}) as Record<string, unknown>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  const entries = Object.entries((q ?? {}) as Record<string, unknown>).map(([k, v]) => {
+    const text = String(v);
+    return `${encodeURIComponent(k)}=${text.startsWith(RAW) ? text.slice(RAW.length) : encodeURIComponent(text)}`;
+  });
   return entries.length ? `?${entries.join('&')}` : '';
 };
 
@@ -278,15 +282,16 @@ describe('bad input never causes a 500 or a write', () => {
         fc.constantFrom(...targets),
         fc.constantFrom(...BAD_VALUES),
         fc.constantFrom(...BAD_TEXT_PARAMS),
-        async (b, q, target, bad, badParam) => {
+        fc.boolean(),
+        async (b, q, target, bad, badParam, rawQuery) => {
           let url = fillParams(r.url);
           let payload: unknown = r.hasBody && r.method !== 'GET' ? b ?? {} : undefined;
           let query = q;
           if (target.part === 'body') payload = setPath(payload, target.path, bad);
-          else if (target.part === 'query') query = setPath(q ?? {}, target.path, typeof bad === 'string' ? (bad.startsWith(RAW) ? bad.slice(RAW.length) : bad) : jsonText(bad));
+          else if (target.part === 'query') query = setPath(q ?? {}, target.path, rawQuery ? raw(badParam) : typeof bad === 'string' ? (bad.startsWith(RAW) ? bad.slice(RAW.length) : bad) : jsonText(bad));
           else url = fillParams(r.url.replace(`:${target.path[0]}`, badParam));
           sent++;
-          await send(r, `${url}${queryOf(query)}`, payload === undefined ? undefined : jsonText(payload), `${target.part} ${pointer(target.path)}=${JSON.stringify(target.part === 'param' ? badParam : bad)}`);
+          await send(r, `${url}${queryOf(query)}`, payload === undefined ? undefined : jsonText(payload), `${target.part} ${pointer(target.path)}=${JSON.stringify(target.part === 'param' || rawQuery ? badParam : bad)}`);
         },
       ), { numRuns: Math.min(60, 12 * targets.length), seed: 20261203, includeErrorInReport: true });
     }
