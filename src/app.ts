@@ -24,7 +24,7 @@ export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, regi
  */
 export async function prepareDatabase(config: Config, logger?: Logger): Promise<Database> {
   const reference = await readReferenceData();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, poolSize: config.databasePoolSize, pgliteSharedBuffers: config.pgliteSharedBuffers });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, poolSize: config.databasePoolSize, pgliteSharedBuffers: config.pgliteSharedBuffers, logger });
   try {
     const applied = await migrate(database, (name) => logger?.info({ migration: name }, 'migration applied'));
     await upsertReferenceData(database.db, reference);
