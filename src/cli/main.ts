@@ -15,6 +15,7 @@ import { withContext } from './context.ts';
 import { demoLoginsFile, printDemoLogins, seedDemoApplications, seedDemoUsers } from './seed.ts';
 import { registerQueueCommands } from './queue.ts';
 import { registerRulesCommands } from './rules.ts';
+import { registerAuditCommands } from './audit.ts';
 import { startBenefitsDispatcher } from '../modules/benefits/index.ts';
 
 const portNumber = (v: string) => {
@@ -186,6 +187,7 @@ users.command('create <username>')
 
 registerQueueCommands(program);
 registerRulesCommands(program);
+registerAuditCommands(program);
 
 try {
   await program.parseAsync(process.argv);

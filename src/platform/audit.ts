@@ -1,33 +1,85 @@
+import { sql } from 'kysely';
 import type { Db } from './db.ts';
 import type { Actor } from './context.ts';
 
-/** One access to personal data. */
+/**
+ * One request's access to personal data: one row naming every citizen it touched. `citizenId`
+ * for a request about one person, `citizenIds` for one that touched several (an inbox page, a
+ * search); either may be empty for an access that names nobody (a bulk import, a what-if).
+ */
 export interface AuditEntry {
   action: string;
-  citizenId: number | null;
+  citizenId?: number | null;
+  citizenIds?: readonly number[];
   resource: string;
   purpose: string;
 }
 
 /**
- * Records that the actor read or changed a citizen's personal data. Called by services in the
- * same transaction as the read, so there is no read without its audit row.
+ * Records that the actor read or changed personal data: one row per request, in the same
+ * transaction as the access, so there is no access without its row. The database links the row
+ * into the hash chain (trigger `audit_log_chain`, migration 0017).
  */
-export async function recordAudit(db: Db, actor: Actor | null, entry: AuditEntry | AuditEntry[]): Promise<void> {
-  const entries = Array.isArray(entry) ? entry : [entry];
-  if (entries.length === 0) return;
+export async function recordAudit(db: Db, actor: Actor | null, e: AuditEntry): Promise<void> {
+  const ids = [...new Set([...(e.citizenId != null ? [e.citizenId] : []), ...(e.citizenIds ?? [])])];
   await db
     .insertInto('audit_log')
-    .values(entries.map((e) => ({
+    .values({
       actor_user_id: actor?.userId ?? null,
       actor_username: actor?.username ?? 'system',
       actor_roles: actor?.roles ?? [],
       action: e.action,
-      citizen_id: e.citizenId,
+      citizen_id: ids.length === 1 ? ids[0]! : null,
+      citizen_ids: ids,
       resource: e.resource,
       purpose: e.purpose,
       request_id: actor?.requestId ?? null,
       ip: actor?.ip ?? null,
-    })))
+    })
     .execute();
+}
+
+/** A link of the chain that does not hold. */
+export interface AuditBreak {
+  seq: number;
+  auditId: number | null;
+  reason: 'content' | 'link' | 'gap' | 'head';
+}
+
+/**
+ * Walks the audit chain in seq order, in batches, recomputing each row's hash in the database
+ * (the same `audit_log_content` the trigger hashes) and checking that it links to the row before.
+ * Returns the first break, or null when the chain holds up to the chain head.
+ */
+export async function verifyAuditChain(
+  db: Db,
+  opts: { batchSize?: number; onProgress?: (checked: number, total: number) => void } = {},
+): Promise<{ checked: number; firstBreak: AuditBreak | null }> {
+  const batch = opts.batchSize ?? 10_000;
+  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const total = Number(head.seq);
+  let prevSeq = 0;
+  let prevHash = Buffer.alloc(32);
+  let checked = 0;
+  for (;;) {
+    const rows = (await sql<{ seq: number; audit_id: number; prev_hash: Buffer; hash: Buffer; ok: boolean }>`
+      select a.seq, a.audit_id, a.prev_hash, a.hash, sha256(a.prev_hash || audit_log_content(a)) = a.hash as ok
+      from audit_log a where a.seq > ${prevSeq} and a.seq <= ${total} order by a.seq limit ${batch}`.execute(db)).rows;
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      const at = (reason: AuditBreak['reason']) => ({ checked, firstBreak: { seq, auditId: Number(r.audit_id), reason } });
+      if (seq !== prevSeq + 1) return at('gap');
+      if (!Buffer.from(r.prev_hash).equals(prevHash)) return at('link');
+      if (!r.ok) return at('content');
+      prevSeq = seq;
+      prevHash = Buffer.from(r.hash);
+      checked++;
+    }
+    opts.onProgress?.(checked, total);
+    if (rows.length < batch) break;
+  }
+  if (prevSeq !== total || !prevHash.equals(Buffer.from(head.hash))) {
+    return { checked, firstBreak: { seq: prevSeq + 1, auditId: null, reason: 'head' } };
+  }
+  return { checked, firstBreak: null };
 }

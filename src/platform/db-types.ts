@@ -29,6 +29,16 @@ export interface AuditLogTable {
   purpose: string;
   request_id: string | null;
   ip: string | null;
+  citizen_ids: Generated<number[]>;
+  seq: Generated<number>;
+  prev_hash: Generated<Buffer>;
+  hash: Generated<Buffer>;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: Buffer;
 }
 
 export interface IdempotencyKeysTable {
@@ -244,6 +254,7 @@ export interface OidcLoginStatesTable {
 export interface DB {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
   idempotency_keys: IdempotencyKeysTable;
   regions: RegionsTable;
   districts: DistrictsTable;

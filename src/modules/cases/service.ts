@@ -272,7 +272,7 @@ export async function listInbox(ctx: AppContext, actor: Actor, q: InboxQuery) {
     sort: q.sort ?? 'slaDueOn', limit: p.limit, offset: p.offset,
   });
   if (rows.length > 0) {
-    await recordAudit(ctx.db, actor, rows.map((r) => ({ action: 'application.list', citizenId: r.citizen_id, resource: `applications/${r.reference}`, purpose: 'inbox' })));
+    await recordAudit(ctx.db, actor, { action: 'application.list', citizenIds: rows.map((r) => r.citizen_id), resource: `applications?${rows.map((r) => r.reference).join(',')}`, purpose: 'inbox' });
   }
   return { items: rows.map((r) => toSummary(ctx, r, true)), page: p.page, pageSize: p.pageSize, total };
 }

@@ -96,7 +96,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
   app.post('/api/admin/users', {
     config: { auth: ['admin'] },
     schema: { tags: ['admin'], summary: 'Create a user', body: CreateUserBody, response: { 201: AdminUserOut, '4xx': ErrorBody } },
-  }, async (req, reply) => reply.status(201).send(await service.createUser(ctx, req.body)));
+  }, async (req, reply) => reply.status(201).send(await service.createUser(ctx, req.body, requireActor(req))));
 
   app.patch('/api/admin/users/:userId', {
     config: { auth: ['admin'] },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, AppContext, Role } from '../../platform/context.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
@@ -164,7 +165,7 @@ async function checkCenter(ctx: AppContext, centerCode: string | null | undefine
 }
 
 /** Admin: creates a user with an argon2id password. */
-export async function createUser(ctx: AppContext, body: CreateUserBody): Promise<AdminUserOut> {
+export async function createUser(ctx: AppContext, body: CreateUserBody, actor?: Actor): Promise<AdminUserOut> {
   await checkCenter(ctx, body.centerCode);
   if (await repo.findUserByUsername(ctx.db, body.username)) throw new AppError('CONFLICT', { what: `username ${body.username}` });
   if (body.citizenId != null) {
@@ -172,9 +173,14 @@ export async function createUser(ctx: AppContext, body: CreateUserBody): Promise
     if (!c) throw new AppError('VALIDATION_FAILED', {}, [{ field: '/citizenId', code: 'unknown', message: 'unknown citizen' }]);
   }
   try {
-    const row = await repo.insertUser(ctx.db, {
-      username: body.username, display_name: body.displayName, password_hash: await hashPassword(body.password),
-      roles: body.roles, center_code: body.centerCode ?? null, citizen_id: body.citizenId ?? null, locale: body.locale ?? 'az',
+    const passwordHash = await hashPassword(body.password);
+    const row = await ctx.db.transaction().execute(async (trx) => {
+      const r = await repo.insertUser(trx, {
+        username: body.username, display_name: body.displayName, password_hash: passwordHash,
+        roles: body.roles, center_code: body.centerCode ?? null, citizen_id: body.citizenId ?? null, locale: body.locale ?? 'az',
+      });
+      if (r.citizen_id != null) await recordAudit(trx, actor ?? null, { action: 'user.link_citizen', citizenId: r.citizen_id, resource: `users/${r.user_id}`, purpose: 'administrator links a user to a registry person' });
+      return r;
     });
     return toAdminUserOut(row, await repo.activeLocks(ctx.db, [row.username], ctx.now()));
   } catch (e) {
