@@ -13,9 +13,10 @@ import { readReferenceData, upsertReferenceData } from './modules/reference/inde
 import { registryRoutes } from './modules/registry/index.ts';
 import { queueRoutes } from './modules/queue/index.ts';
 import { benefitsRoutes } from './modules/benefits/index.ts';
+import { schedulerRoutes } from './modules/scheduler/index.ts';
 
 /** Every module's routes, in one list: adding a module means adding it here. */
-export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, registryRoutes, casesRoutes, auditRoutes, queueRoutes, benefitsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, registryRoutes, casesRoutes, auditRoutes, queueRoutes, benefitsRoutes, schedulerRoutes];
 
 /**
  * Opens the database named by the config (PGlite in dataDir, or the server at DATABASE_URL),

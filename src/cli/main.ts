@@ -17,6 +17,7 @@ import { registerQueueCommands } from './queue.ts';
 import { registerRulesCommands } from './rules.ts';
 import { registerAuditCommands } from './audit.ts';
 import { startBenefitsDispatcher } from '../modules/benefits/index.ts';
+import { createScheduler } from '../modules/scheduler/index.ts';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number 0–65535 (0: any free port)');
@@ -81,6 +82,8 @@ program.command('start')
     const logins = opts.demo ? await seedIfEmpty(ctx, opts.demoCitizens, 42, log) : undefined;
     const app = await createApp(ctx);
     const dispatcher = startBenefitsDispatcher(ctx);
+    // The nightly sweep and SLA escalation (DOST_SWEEP_AT, DOST_ESCALATION_AT); safe in every API process.
+    const scheduler = createScheduler(ctx);
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;
@@ -90,6 +93,7 @@ program.command('start')
       force.unref();
       try {
         await app.close();
+        await scheduler.stop();
         await dispatcher.stop();
         await database.close();
       } finally {

@@ -22,6 +22,10 @@ export const ConfigSchema = Type.Object({
   webDistDir: Type.String(),
   /** Trust X-Forwarded-* from a reverse proxy: its address or CIDR list, or false. Off by default, or clients could spoof their address past the login rate limit. */
   trustProxy: Type.Union([Type.Literal(false), Type.String({ minLength: 1 })]),
+  /** When the nightly benefits sweep runs each day, 'HH:MM' Baku time. */
+  sweepAt: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+  /** When overdue cases are escalated each day, 'HH:MM' Baku time. */
+  escalationAt: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
   /** Serve the API reference page (Swagger UI at /docs): on in development and test, off in production unless DOST_API_DOCS=true. */
   apiDocs: Type.Boolean(),
   oidc: Type.Optional(
@@ -48,7 +52,7 @@ const ENV_NAMES: Record<string, string> = {
   env: 'NODE_ENV', host: 'HOST', port: 'PORT', databaseUrl: 'DATABASE_URL', databasePoolSize: 'DATABASE_POOL_SIZE',
   dataDir: 'DOST_DATA_DIR', pgliteSharedBuffers: 'DOST_PGLITE_SHARED_BUFFERS', logLevel: 'LOG_LEVEL', publicUrl: 'PUBLIC_URL', sessionTtlHours: 'SESSION_TTL_HOURS',
   loginMaxAttempts: 'LOGIN_MAX_ATTEMPTS', loginLockMinutes: 'LOGIN_LOCK_MINUTES',
-  loginRateLimitPerMinute: 'LOGIN_RATE_LIMIT_PER_MINUTE', webDistDir: 'DOST_WEB_DIST', trustProxy: 'TRUST_PROXY', apiDocs: 'DOST_API_DOCS', oidc: 'OIDC_*',
+  loginRateLimitPerMinute: 'LOGIN_RATE_LIMIT_PER_MINUTE', webDistDir: 'DOST_WEB_DIST', trustProxy: 'TRUST_PROXY', sweepAt: 'DOST_SWEEP_AT', escalationAt: 'DOST_ESCALATION_AT', apiDocs: 'DOST_API_DOCS', oidc: 'OIDC_*',
 };
 
 function int(v: string | undefined, dflt: number): number | string {
@@ -80,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginRateLimitPerMinute: int(env.LOGIN_RATE_LIMIT_PER_MINUTE, 20),
     webDistDir: path.resolve(env.DOST_WEB_DIST ?? 'web/dist'),
     trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY : false,
+    sweepAt: env.DOST_SWEEP_AT || '02:00',
+    escalationAt: env.DOST_ESCALATION_AT || '06:00',
     apiDocs: env.DOST_API_DOCS === undefined || env.DOST_API_DOCS === '' ? mode !== 'production' : env.DOST_API_DOCS === 'true' ? true : env.DOST_API_DOCS === 'false' ? false : env.DOST_API_DOCS,
     oidc: oidcIssuer
       ? { issuer: oidcIssuer, clientId: env.OIDC_CLIENT_ID ?? '', clientSecret: env.OIDC_CLIENT_SECRET ?? '', redirectUri: env.OIDC_REDIRECT_URI ?? '', finClaim: env.OIDC_FIN_CLAIM ?? 'fin' }
