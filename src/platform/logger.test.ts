@@ -32,6 +32,10 @@ test('personal fields are redacted in structured logs, at any of the first level
   logger.info({ req: { method: 'GET', url: '/api/citizens?fin=5ZX8K2M', id: '1' } }, 'request');
   logger.info({ body: { whatever: 'Əliyev' }, nested: { query: { q: 'Elvin' } } }, 'bodies');
   logger.warn('lookup of 5zx8k2m for +994 50 123 45 67 failed');
+  let parseError: unknown;
+  try { JSON.parse('{"lastName":"Əliyev","firstName":Elvin}'); } catch (e) { parseError = e; }
+  logger.error({ err: parseError }, 'bad body');
+  logger.error(parseError as Error);
   const out = lines.join('');
   assertNoneIn(out, ['5ZX8K2M', 'Əliyev', 'Elvin', '501234567', '50 123 45 67']);
   assert.match(out, /visible/);

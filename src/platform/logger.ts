@@ -9,8 +9,10 @@ const PERSONAL_KEYS = ['fin', 'firstName', 'lastName', 'patronymic', 'first_name
 // lower case too. Phones are runs of seven or more digits, with or without +, spaces or dashes.
 const FIN_IN_TEXT = /(?<![0-9A-Za-z])[0-9A-HJ-NP-Za-hj-np-z]{7}(?![0-9A-Za-z])/g;
 const PHONE_IN_TEXT = /\+?\d(?:[\s().-]{0,2}\d){6,}/g;
-// PostgreSQL quotes the offending value in its messages: invalid input syntax for type date: "…".
-const QUOTED = /"[^"]*"|'[^']*'/g;
+// PostgreSQL quotes the offending value in its messages (invalid input syntax for type date: "…"),
+// and JSON.parse quotes a piece of the input, itself full of quotes ("{"fin":"…"" is not valid
+// JSON): everything from the first quote to the last on a line is masked.
+const QUOTED = /"[^\n]*"|'[^\n]*'/g;
 
 /** Masks anything shaped like a FIN (any case) inside free text (URLs, messages). Leaves the first character. */
 export function maskFins(text: string): string {
