@@ -32,10 +32,13 @@ export function productJobs(ctx: Pick<AppContext, 'config'>): JobDefinition[] {
       async run(c, progress, signal) {
         const rb = await getRuleBook();
         await progress(0, rb.byId.size);
+        // Progress rows are written in order, and all of them before the run is recorded as finished.
+        let reported = Promise.resolve();
         const result = await sweep(c.db, rb, todayOf(c), (_id, done, total) => {
-          void progress(done, total);
+          reported = reported.then(() => progress(done, total));
           if (signal.aborted) throw new JobStopped();
         });
+        await reported;
         const totals = Object.fromEntries(COUNTS.map((k) => [k, Object.values(result).reduce((n, s) => n + (s[k] ?? 0), 0)]));
         return { date: todayOf(c), totals, benefits: result };
       },
@@ -45,7 +48,9 @@ export function productJobs(ctx: Pick<AppContext, 'config'>): JobDefinition[] {
       description: 'Escalates overdue cases by the workflow table: the center manager is told, then head office',
       dailyAt: ctx.config.escalationAt,
       async run(c, progress) {
-        const s = await escalateOverdueCases(c, (done) => void progress(done, null));
+        let reported = Promise.resolve();
+        const s = await escalateOverdueCases(c, (done) => { reported = reported.then(() => progress(done, null)); });
+        await reported;
         return { date: todayOf(c), ...s };
       },
     },
