@@ -9,7 +9,7 @@ import { useFormat } from '../../components/format.ts';
 import { QueryState } from '../../components/QueryState.tsx';
 import { Section } from '../../components/Section.tsx';
 import { usePageTitle } from '../../components/usePageTitle.ts';
-import { bakuTime, queueApi, type Appointment } from './queueApi.ts';
+import { bakuTime, queueApi, type PublicAppointment } from './queueApi.ts';
 import { SlotPicker } from './slots.tsx';
 
 /** An appointment by its confirmation code: details, cancel, move. */
@@ -32,14 +32,14 @@ export function AppointmentPage() {
   );
 }
 
-function AppointmentView({ appt }: { appt: Appointment }) {
+function AppointmentView({ appt }: { appt: PublicAppointment }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const qc = useQueryClient();
   const [moving, setMoving] = useState(false);
   const [date, setDate] = useState(appt.startsAt.slice(0, 10));
   const [selected, setSelected] = useState<{ centerCode: string; startsAt: string } | null>(null);
-  const done = (a: Appointment) => {
+  const done = (a: PublicAppointment) => {
     qc.setQueryData(['queue', 'appointment', a.confirmation], a);
     setMoving(false);
     setSelected(null);

@@ -12,7 +12,7 @@ import { usePageTitle } from '../../components/usePageTitle.ts';
 import { FIN_RE } from '../../components/validation.ts';
 import { HallSummary } from './HallSummary.tsx';
 import { StaffCenter } from './StaffCenter.tsx';
-import { queueApi, WALK_IN_PRIORITIES, type CenterService, type IssuedTicket } from './queueApi.ts';
+import { queueApi, WALK_IN_PRIORITIES, type CenterService, type PublicIssuedTicket } from './queueApi.ts';
 
 /** Smart DOST kiosk: a touch page for walk-ins (anonymous). */
 export function KioskPage() {
@@ -58,7 +58,7 @@ function TicketIssuer({ centerCode, mode }: { centerCode: string; mode: 'kiosk' 
   const [priority, setPriority] = useState<string>('normal');
   const [fin, setFin] = useState('');
   const [finError, setFinError] = useState<string>();
-  const [issued, setIssued] = useState<IssuedTicket | null>(null);
+  const [issued, setIssued] = useState<PublicIssuedTicket | null>(null);
   const [code, setCode] = useState('');
 
   const issue = useMutation({
@@ -228,7 +228,7 @@ function TicketIssuer({ centerCode, mode }: { centerCode: string; mode: 'kiosk' 
   );
 }
 
-function TicketSlip({ issued, onDone }: { issued: IssuedTicket; onDone: () => void }) {
+function TicketSlip({ issued, onDone }: { issued: PublicIssuedTicket; onDone: () => void }) {
   const { t } = useTranslation();
   const surveyPath = `/queue/survey/${issued.surveyToken}`;
   return (

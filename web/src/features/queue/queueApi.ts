@@ -42,6 +42,14 @@ export interface IssuedTicket {
   surveyToken: string;
 }
 
+/** What the public kiosk gets back: the slip only (no ids, no citizen). A staff-issued ticket has it too. */
+export interface PublicIssuedTicket {
+  ticket: Pick<Ticket, 'number' | 'centerCode' | 'serviceDate' | 'serviceCode' | 'status' | 'priority' | 'issuedAt' | 'dueAt'>;
+  waitingAhead: number;
+  estimatedWaitMinutes: number | null;
+  surveyToken: string;
+}
+
 export interface OpenApplication {
   reference: string;
   serviceCode: string;
@@ -178,6 +186,9 @@ export interface Appointment {
   createdAt: string;
 }
 
+/** An appointment as its code's holder sees it on the public routes (no citizen id). */
+export type PublicAppointment = Omit<Appointment, 'citizenId'>;
+
 /** A citizen's own appointment (GET /api/queue/appointments/mine). */
 export interface MyAppointment {
   confirmation: string;
@@ -218,9 +229,9 @@ export const queueApi = {
   waitTimes: () => request<WaitTime[]>('/api/queue/wait-times'),
   centerServices: (center: string) => request<CenterService[]>(`${c(center)}/services`),
   kioskTicket: (center: string, body: { serviceCode: string; priority?: string }) =>
-    request<IssuedTicket>(`${c(center)}/kiosk/tickets`, { method: 'POST', body }),
+    request<PublicIssuedTicket>(`${c(center)}/kiosk/tickets`, { method: 'POST', body }),
   kioskCheckIn: (center: string, confirmation: string) =>
-    request<IssuedTicket>(`${c(center)}/kiosk/check-in`, { method: 'POST', body: { confirmation } }),
+    request<PublicIssuedTicket>(`${c(center)}/kiosk/check-in`, { method: 'POST', body: { confirmation } }),
   staffTicket: (center: string, body: { serviceCode: string; priority?: string; citizenId?: number }) =>
     request<IssuedTicket>(`${c(center)}/tickets`, { method: 'POST', body }),
   staffCheckIn: (center: string, confirmation: string) =>
@@ -243,11 +254,11 @@ export const queueApi = {
   book: (body: { centerCode: string; serviceCode: string; startsAt: string; citizenId?: number }) =>
     request<Appointment>('/api/queue/appointments', { method: 'POST', body }),
   myAppointments: () => request<MyAppointments>('/api/queue/appointments/mine'),
-  appointment: (code: string) => request<Appointment>(`/api/queue/appointments/${encodeURIComponent(code)}`),
+  appointment: (code: string) => request<PublicAppointment>(`/api/queue/appointments/${encodeURIComponent(code)}`),
   cancelAppointment: (code: string) =>
-    request<Appointment>(`/api/queue/appointments/${encodeURIComponent(code)}/cancel`, { method: 'POST' }),
+    request<PublicAppointment>(`/api/queue/appointments/${encodeURIComponent(code)}/cancel`, { method: 'POST' }),
   moveAppointment: (code: string, body: { startsAt: string; centerCode?: string }) =>
-    request<Appointment>(`/api/queue/appointments/${encodeURIComponent(code)}/move`, { method: 'POST', body }),
+    request<PublicAppointment>(`/api/queue/appointments/${encodeURIComponent(code)}/move`, { method: 'POST', body }),
   survey: (token: string) => request<Survey>(`/api/queue/surveys/${encodeURIComponent(token)}`),
   answerSurvey: (
     token: string,
