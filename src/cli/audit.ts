@@ -29,7 +29,7 @@ export function registerAuditCommands(program: Command): void {
         bar.stop(r.checked);
         if (r.firstBreak) {
           const b = r.firstBreak;
-          process.stdout.write(`audit chain BROKEN at seq ${b.seq}${b.auditId != null ? ` (audit_id ${b.auditId})` : ''}: ${REASONS[b.reason]}; ${r.checked} rows before it hold\n`);
+          process.stdout.write(`audit chain BROKEN at chain ${b.chain} seq ${b.seq}${b.auditId != null ? ` (audit_id ${b.auditId})` : ''}: ${REASONS[b.reason]}; ${r.checked} rows before it hold\n`);
           process.exitCode = 1;
         } else {
           process.stdout.write(`audit chain intact: ${r.checked} rows\n`);

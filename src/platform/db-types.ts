@@ -30,13 +30,14 @@ export interface AuditLogTable {
   request_id: string | null;
   ip: string | null;
   citizen_ids: Generated<number[]>;
+  chain: Generated<number>;
   seq: Generated<number>;
   prev_hash: Generated<Buffer>;
   hash: Generated<Buffer>;
 }
 
 export interface AuditChainHeadTable {
-  id: number;
+  chain: number;
   seq: number;
   hash: Buffer;
 }

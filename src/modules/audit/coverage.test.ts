@@ -20,14 +20,14 @@ async function tokenOf(username: string, password: string) {
   const r = await t.app.inject({ method: 'POST', url: '/api/auth/token', payload: { username, password } });
   return body<{ token: string }>(r).token;
 }
-const head = async () => Number((await t.ctx.db.selectFrom('audit_chain_head').select('seq').executeTakeFirstOrThrow()).seq);
+const head = async () => Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.coalesce(eb.fn.max('audit_id'), eb.lit(0)).as('n')).executeTakeFirstOrThrow()).n);
 
 /** Runs one request and returns the audit rows it wrote (asserting the status). */
 async function audited(status: number, token: string, method: string, url: string, payload?: unknown) {
   const from = await head();
   const r = await t.as(token, method, url, payload);
   assert.equal(r.statusCode, status, `${method} ${url}: ${r.body}`);
-  const rows = await t.ctx.db.selectFrom('audit_log').select(['action', 'citizen_id', 'citizen_ids', 'request_id']).where('seq', '>', from).orderBy('seq').execute();
+  const rows = await t.ctx.db.selectFrom('audit_log').select(['action', 'citizen_id', 'citizen_ids', 'request_id']).where('audit_id', '>', from).orderBy('audit_id').execute();
   return { res: r, rows: rows.map((x) => ({ ...x, citizen_ids: x.citizen_ids.map(Number).sort((a, b) => a - b) })) };
 }
 async function once(status: number, token: string, method: string, url: string, action: string, touched: number[], payload?: unknown) {

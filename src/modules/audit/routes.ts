@@ -26,7 +26,7 @@ const AuditVerifyOut = Type.Object({
   ok: Type.Boolean(),
   checked: Type.Integer({ description: 'Rows whose link was checked before the first break (or all of them).' }),
   firstBreak: Type.Union([Type.Null(), Type.Object({
-    seq: Type.Integer(), auditId: Type.Union([Type.Integer(), Type.Null()]),
+    chain: Type.Integer(), seq: Type.Integer(), auditId: Type.Union([Type.Integer(), Type.Null()]),
     reason: Type.Union([Type.Literal('content'), Type.Literal('link'), Type.Literal('gap'), Type.Literal('head')]),
   })]),
 });
