@@ -73,6 +73,12 @@ test('rules: list every rule, explain one for a citizen with the amount\'s sourc
   const unknown = dost(['rules', 'explain', '7KQ2M9A', 'moon_pension']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown benefit moon_pension/);
+  const badFin = dost(['rules', 'explain', '7KQ2M9', 'old_age_pension']); // 6 characters: not a FIN, not "no citizen"
+  assert.equal(badFin.status, 2);
+  assert.match(badFin.stderr, /"7KQ2M9" is not a FIN/);
+  const nobody = dost(['rules', 'explain', 'zzzzzz1', 'old_age_pension']);
+  assert.equal(nobody.status, 2);
+  assert.match(nobody.stderr, /no citizen with FIN ZZZZZZ1/);
   const sweep = dost(['rules', 'sweep', '--date', '2026-11-01']);
   assert.equal(sweep.status, 0, sweep.stderr);
   assert.match(sweep.stdout, /old_age_pension\s+evaluated \d+, eligible \d+/);

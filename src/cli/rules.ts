@@ -3,6 +3,7 @@ import { recordAudit } from '../platform/audit.ts';
 import type { Actor } from '../platform/context.ts';
 import { evaluateWithTrace, getRuleBook, simulate, sweep, todayOf } from '../modules/benefits/index.ts';
 import { RulesLoadError, ruleParams, type UsedParameter } from '../rules/index.ts';
+import { parseFin } from '../modules/registry/index.ts';
 import { withContext } from './context.ts';
 import { createProgress } from './progress.ts';
 
@@ -56,8 +57,10 @@ export function registerRulesCommands(program: Command): void {
         const rb = await getRuleBook();
         const rule = rb.byId.get(benefit);
         if (!rule) throw new InvalidArgumentError(`unknown benefit ${benefit}; see dost rules list`);
-        const c = await ctx.db.selectFrom('citizens').select('citizen_id').where('fin', '=', fin.toUpperCase()).executeTakeFirst();
-        if (!c) throw new InvalidArgumentError(`no citizen with FIN ${fin}`);
+        const normalized = parseFin(fin);
+        if (!normalized) throw new InvalidArgumentError(`"${fin}" is not a FIN: 7 characters, digits and Latin letters except I and O (any letter case)`);
+        const c = await ctx.db.selectFrom('citizens').select('citizen_id').where('fin', '=', normalized).executeTakeFirst();
+        if (!c) throw new InvalidArgumentError(`no citizen with FIN ${normalized}`);
         const today = opts.date ?? todayOf(ctx);
         const results = await evaluateWithTrace(ctx.db, rb, rule, today, { beneficiaryIds: [c.citizen_id] });
         await recordAudit(ctx.db, SYSTEM, { action: 'benefit.explain', citizenId: c.citizen_id, resource: `cli rules explain ${benefit}`, purpose: 'explain a benefit decision (CLI)' });

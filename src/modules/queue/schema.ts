@@ -1,4 +1,4 @@
-import { FIN_PATTERN } from '../registry/index.ts';
+import { FIN_INPUT_PATTERN } from '../registry/index.ts';
 import { Type, type Static } from 'typebox';
 import { DateTime, Id, Int as SafeInt, IsoDate as Day, L, LInput, Line, Text, Uuid } from '../../platform/http/schemas.ts';
 
@@ -39,7 +39,7 @@ export const KioskTicketBody = Type.Object({
   serviceCode: ServiceCode,
   priority: Type.Optional(Type.Enum([...WALK_IN_PRIORITIES])),
   /** Optional: the citizen identifies with their FIN so the operator sees them on call. */
-  fin: Type.Optional(Type.String({ pattern: FIN_PATTERN })),
+  fin: Type.Optional(Type.String({ pattern: FIN_INPUT_PATTERN, description: 'FIN in any letter case' })),
 }, { additionalProperties: false });
 export type KioskTicketBody = Static<typeof KioskTicketBody>;
 

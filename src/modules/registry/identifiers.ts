@@ -24,8 +24,17 @@ export const isIdCardNumber = (s: string): boolean => idCardRe.test(s);
 /** True when `s` is a +994 phone number. */
 export const isPhone = (s: string): boolean => phoneRe.test(s);
 
+/** A FIN as people type it: any letter case (stored and compared upper-case, after normalizeFin). */
+export const FIN_INPUT_PATTERN = '^[0-9A-HJ-NP-Za-hj-np-z]{7}$';
+
 /** Normalises user input of a FIN: trims, upper-cases. Validation is separate. */
 export const normalizeFin = (s: string): string => s.trim().toUpperCase();
+
+/** The FIN in `s` upper-cased, whatever its letter case, or undefined when it is not a FIN. */
+export function parseFin(s: string): string | undefined {
+  const f = normalizeFin(s);
+  return isFin(f) ? f : undefined;
+}
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(s: string): boolean {

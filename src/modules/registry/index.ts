@@ -4,4 +4,4 @@ export { getCitizenSummaries, getPrefillValues, assertMayReadCitizen, toCitizenS
 export { prefillJson, type PrefillField } from './repository.ts';
 export type { PrefillKey } from './schema.ts';
 export { CitizenSummary, LIFE_EVENT_TYPES, LifeEventData } from './schema.ts';
-export { isFin, FIN_PATTERN } from './identifiers.ts';
+export { isFin, FIN_PATTERN, FIN_INPUT_PATTERN, normalizeFin, parseFin } from './identifiers.ts';

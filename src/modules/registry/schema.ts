@@ -1,12 +1,12 @@
 import { Type, type Static } from 'typebox';
-import { FIN_PATTERN, ID_CARD_PATTERN, PHONE_PATTERN } from './identifiers.ts';
+import { FIN_INPUT_PATTERN, ID_CARD_PATTERN, PHONE_PATTERN } from './identifiers.ts';
 import type { PREFILL_KEYS } from '../reference/data-files.ts';
 import { Id, Int, IsoDate as Day, Line, Num } from '../../platform/http/schemas.ts';
 
 /** Registry facts a form field may be prefilled from. */
 export type PrefillKey = (typeof PREFILL_KEYS)[number];
 
-export const Fin = Type.String({ pattern: FIN_PATTERN, description: 'FIN: 7 characters from [0-9A-HJ-NP-Z]' });
+export const Fin = Type.String({ pattern: FIN_INPUT_PATTERN, description: 'FIN: 7 characters from [0-9A-HJ-NP-Z], in any letter case' });
 /** A calendar date (the one shared type). */
 export const IsoDate = Day();
 
