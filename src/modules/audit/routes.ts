@@ -2,12 +2,12 @@ import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/server.ts';
 import { ErrorBody, IsoDate, Line, Page, PageQuery } from '../../platform/http/schemas.ts';
-import { FIN_PATTERN } from '../registry/index.ts';
+import { FIN_INPUT_PATTERN } from '../registry/index.ts';
 import { searchAuditLog, verifyAuditLog } from './service.ts';
 import { requireActor } from '../../platform/http/server.ts';
 
 const AuditQuery = Type.Object({
-  fin: Type.Optional(Type.String({ pattern: FIN_PATTERN })),
+  fin: Type.Optional(Type.String({ pattern: FIN_INPUT_PATTERN, description: 'FIN in any letter case' })),
   actor: Type.Optional(Line({ maxLength: 64 })),
   action: Type.Optional(Line({ maxLength: 64 })),
   from: Type.Optional(IsoDate()),

@@ -1,4 +1,5 @@
 import { recordAudit, verifyAuditChain } from '../../platform/audit.ts';
+import { normalizeFin } from '../registry/index.ts';
 import type { Actor, AppContext } from '../../platform/context.ts';
 import { searchAudit } from './repository.ts';
 import type { AuditQuery } from './routes.ts';
@@ -7,7 +8,8 @@ import type { AuditQuery } from './routes.ts';
  * The administrator's search of the audit log. The search itself reads personal data (who was
  * read, FINs), so it is audited too: one row naming every citizen on the page.
  */
-export async function searchAuditLog(ctx: AppContext, actor: Actor, q: AuditQuery) {
+export async function searchAuditLog(ctx: AppContext, actor: Actor, query: AuditQuery) {
+  const q = { ...query, fin: query.fin === undefined ? undefined : normalizeFin(query.fin) };
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   return ctx.db.transaction().execute(async (trx) => {

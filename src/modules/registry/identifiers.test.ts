@@ -24,4 +24,9 @@ test('the API finds a citizen by a FIN typed in lower case', async () => {
   const res = await t.app.inject({ url: `/api/citizens?fin=${c.fin.toLowerCase()}`, headers: h });
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(body<{ items: { id: number }[] }>(res).items.map((i) => i.id), [c.citizen_id]);
+  // The administrator's audit search by the same FIN in lower case finds that look-up.
+  const admin = await createUser(t.ctx.db, { roles: ['admin'] });
+  const a = await t.app.inject({ url: `/api/admin/audit?fin=${c.fin.toLowerCase()}`, headers: await t.login(admin.username, admin.password) });
+  assert.equal(a.statusCode, 200, a.body);
+  assert.ok(body<{ items: { action: string; citizenId: number | null }[] }>(a).items.some((r) => r.action === 'citizen.search' && r.citizenId === c.citizen_id));
 });
