@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { FieldOut } from '../catalog/index.ts';
-import { FIN_PATTERN } from '../registry/index.ts';
+import { FIN_INPUT_PATTERN } from '../registry/index.ts';
 import type { ErrorDetail } from '../../platform/errors.ts';
 import type { Locale } from '../../platform/i18n.ts';
 import { validationMessage } from '../../platform/http/errors.ts';
@@ -19,7 +19,7 @@ function fieldSchema(f: FieldOut): TSchema {
     case 'date': return IsoDate();
     case 'select': return Type.Enum((f.options ?? []).map((o) => o.value));
     case 'boolean': return Type.Boolean();
-    case 'fin': return Type.String({ pattern: FIN_PATTERN });
+    case 'fin': return Type.String({ pattern: FIN_INPUT_PATTERN }); // any letter case; the service stores it upper-case
     case 'phone': return Type.String({ pattern: PHONE });
     case 'email': return Type.String({ format: 'email', maxLength: 254 });
   }

@@ -7,7 +7,7 @@ import { publishEvent } from '../../platform/events.ts';
 import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
 import { randomUUID } from 'node:crypto';
 import { getServiceRow, toServiceDetail, type FieldOut } from '../catalog/index.ts';
-import { assertMayReadCitizen, getCitizenSummaries, prefillJson, toCitizenSummary } from '../registry/index.ts';
+import { assertMayReadCitizen, getCitizenSummaries, normalizeFin, prefillJson, toCitizenSummary } from '../registry/index.ts';
 import { validateAnswers } from './form-schema.ts';
 import * as repo from './repository.ts';
 import type { ApplicationOut, ApplicationSummary, InboxQuery, MyApplicationsQuery, SubmitApplicationBody, TakeActionBody } from './schema.ts';
@@ -78,7 +78,10 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
     throw new AppError('CONFLICT', { what: svc.proactive ? `service ${svc.service_code} is assigned proactively; no application is needed` : `service ${svc.service_code} is not available through channel ${channel}` });
   }
   const fields: FieldOut[] = detail.form.fields;
-  const errors = validateAnswers(svc.service_code, fields, body.data, actor.locale);
+  // FINs are typed in any letter case and stored upper-case.
+  const answers = Object.fromEntries(Object.entries(body.data).map(([k, v]) =>
+    [k, typeof v === 'string' && fields.some((f) => f.name === k && f.type === 'fin') ? normalizeFin(v) : v]));
+  const errors = validateAnswers(svc.service_code, fields, answers, actor.locale);
   if (errors.length > 0) throw validationError(errors);
   const centerCode = body.centerCode ?? (channel === 'center' ? actor.centerCode : null) ?? null;
   if (centerCode) {
@@ -97,7 +100,7 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
     stored = await withUniqueReference(year, (reference) => repo.insertSubmission(ctx.db, {
       citizenId, applicationId, reference, serviceCode: svc.service_code, channel, centerCode,
       submittedBy: actor.userId, actorRole: submitRole, actorUsername: actor.username, actorRoles: actor.roles, assisted: isStaff,
-      answers: body.data, prefill: prefillJson(prefillFields), at: now, slaDueOn: state.slaDueOn,
+      answers, prefill: prefillJson(prefillFields), at: now, slaDueOn: state.slaDueOn,
       auditPurpose: `${isStaff ? 'assisted application' : 'own application'}; form prefilled from the registry`,
       requestId: actor.requestId ?? null, ip: actor.ip ?? null,
       idempotency: { scope, key: idempotencyKey, hash },
