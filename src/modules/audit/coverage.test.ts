@@ -75,6 +75,13 @@ describe('one audit row per request, naming what it touched', () => {
     await once(200, officer, 'GET', `/api/applications/${refs[0]}`, 'application.read', [citizens[0]!.id]);
   });
 
+  test('a citizen reading their own record, applications and benefits', async () => {
+    const c = citizens[0]!;
+    await once(200, c.token, 'GET', '/api/citizens/me', 'citizen.read', [c.id]);
+    await once(200, c.token, 'GET', '/api/applications/mine', 'application.list_own', [c.id]);
+    await once(200, c.token, 'GET', '/api/benefits/mine', 'benefit.list_own', [c.id]);
+  });
+
   test('queue: an agent booking an appointment for a citizen', async () => {
     t.setNow('2026-11-24T05:00:00Z');
     const c = citizens[1]!;

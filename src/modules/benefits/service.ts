@@ -103,6 +103,7 @@ export async function listMine(ctx: AppContext, actor: Actor) {
   if (actor.citizenId == null) throw notFound('citizen record for this user');
   const rb = await getRuleBook();
   const { offers, assignments } = await repo.listCitizenDecisions(ctx.db, actor.citizenId);
+  await recordAudit(ctx.db, actor, { action: 'benefit.list_own', citizenId: actor.citizenId, resource: 'benefits/mine', purpose: 'citizen reads their own offers and assignments' });
   const name = (id: string) => (rb.byId.get(id) ? pick(rb.byId.get(id)!.name, actor.locale) : id);
   const legal = (id: string) => rb.byId.get(id)?.legalBasis ?? '';
   const reason = (id: string, amount: number, kind: 'offer' | 'assignment') => {

@@ -250,6 +250,8 @@ export async function listMyApplications(ctx: AppContext, actor: Actor, q: MyApp
   if (actor.citizenId == null) return { items: [], page: 1, pageSize: q.pageSize ?? 20, total: 0 };
   const p = pageOf(q);
   const { rows, total } = await repo.listApplications(ctx.db, { citizenId: actor.citizenId, status: q.status, sort: '-submittedAt', limit: p.limit, offset: p.offset });
+  // A citizen reading their own applications is a read of personal data too: one row per page.
+  await recordAudit(ctx.db, actor, { action: 'application.list_own', citizenId: actor.citizenId, resource: 'applications/mine', purpose: 'citizen reads their own applications' });
   return { items: rows.map((r) => toSummary(ctx, r, false)), page: p.page, pageSize: p.pageSize, total };
 }
 
