@@ -11,7 +11,7 @@ import { sampleAnswers } from '../modules/cases/sample-answers.ts';
 import { toFieldOut } from '../modules/catalog/index.ts';
 import type { FormFieldDef } from '../modules/reference/data-files.ts';
 import { sql } from 'kysely';
-import { isDatabaseUnavailable } from './db.ts';
+import { CONNECT_TIMEOUT_MS, isDatabaseUnavailable } from './db.ts';
 import { createNotifier, type Notifier } from './notify.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './outbox.ts';
 
@@ -97,7 +97,7 @@ before(async () => {
   if (SKIP) return;
   if (!BIN) throw new Error(MISSING);
   server = await startPgInstance({ bin: BIN });
-  t = await createTestApp({}, { databaseUrl: server.url });
+  t = await createTestApp({}, { databaseUrl: server.url, connectTimeoutMs: CONNECT_TIMEOUT_MS });
   const db = t.ctx.db;
   const citizen = await createCitizen(db);
   citizenId = citizen.citizen_id;

@@ -107,6 +107,8 @@ export interface OpenDatabaseOptions {
   /** PGlite data directory; absent = in memory. */
   dataDir?: string;
   poolSize?: number;
+  /** Overrides {@link CONNECT_TIMEOUT_MS} (tests on a saturated CI machine wait longer for a connection). */
+  connectTimeoutMs?: number;
   /** PGlite's shared_buffers (e.g. '16MB'); PostgreSQL's default of 128MB is most of its memory. */
   pgliteSharedBuffers?: string;
   /** Where lost server connections are reported (warn); silent when absent. */
@@ -129,9 +131,9 @@ export const READY_TIMEOUT_MS = 1500;
 const KEEPALIVE_DELAY_MS = 10_000;
 
 /** The options every server connection uses (the pool's and the notifier's dedicated one). */
-export const serverConnectionOptions = (url: string) => ({
+export const serverConnectionOptions = (url: string, connectTimeoutMs = CONNECT_TIMEOUT_MS) => ({
   connectionString: url,
-  connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  connectionTimeoutMillis: connectTimeoutMs,
   keepAlive: true,
   keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
 });
@@ -179,7 +181,7 @@ export function toUnavailable(err: unknown): unknown {
 /** Opens the embedded database (PGlite, data kept on disk) or a PostgreSQL server pool. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ ...serverConnectionOptions(opts.url), max: opts.poolSize ?? 20, types: pgTypes });
+    const pool = new pg.Pool({ ...serverConnectionOptions(opts.url, opts.connectTimeoutMs), max: opts.poolSize ?? 20, types: pgTypes });
     // A server restart, failover or cut ends every connection with an 'error' event. The pool
     // listens only on idle clients; one checked out (between two statements of a transaction,
     // say) would emit it with no listener and end the process. So every client gets its own

@@ -37,8 +37,8 @@ function testLogger(level: string, destination?: DestinationStream) {
  * Builds the whole product over a fresh test database; `log` receives the app's log lines (at
  * debug level); `databaseUrl` names the PostgreSQL server to create it on (default DATABASE_URL).
  */
-export async function createTestApp(overrides: Partial<Config> = {}, opts: { log?: DestinationStream; databaseUrl?: string } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(opts.databaseUrl);
+export async function createTestApp(overrides: Partial<Config> = {}, opts: { log?: DestinationStream; databaseUrl?: string; connectTimeoutMs?: number } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(opts.databaseUrl, opts.connectTimeoutMs);
   const config = loadConfig({ NODE_ENV: 'test' }, { loginRateLimitPerMinute: 1000, ...overrides });
   let now: Date | undefined;
   const ctx = await createContext(config, database, testLogger(config.logLevel, opts.log), () => now ?? new Date());

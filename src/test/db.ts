@@ -35,7 +35,7 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
       await admin.query(`create database ${TEMPLATE}`);
     }
     // Migrations are idempotent, so an existing template is brought up to date; reference data is upserted.
-    const d = await openDatabase({ url: url.toString(), poolSize: 2 });
+    const d = await openDatabase({ url: url.toString(), poolSize: 2, connectTimeoutMs: TEST_CONNECT_TIMEOUT_MS });
     try {
       await migrate(d);
       await upsertReferenceData(d.db, await referenceData());
@@ -47,6 +47,13 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
     await admin.end();
   }
 }
+
+/**
+ * Test databases wait longer for a connection than the product's fail-fast default: CI runs the
+ * suites, the browser and PostgreSQL on two cores, where opening a connection can take seconds.
+ * The outage test passes the product's own timeout.
+ */
+const TEST_CONNECT_TIMEOUT_MS = 30_000;
 
 const templateReady = new Map<string, Promise<void>>();
 let counter = 0;
@@ -62,7 +69,7 @@ export interface TestDatabase extends Database {
  * default, or — when DATABASE_URL is set, or `adminUrl` given (a test's own server) — a new
  * database on that server cloned from a template.
  */
-export async function createTestDatabase(adminUrl = process.env.DATABASE_URL): Promise<TestDatabase> {
+export async function createTestDatabase(adminUrl = process.env.DATABASE_URL, connectTimeoutMs = TEST_CONNECT_TIMEOUT_MS): Promise<TestDatabase> {
   if (!adminUrl) {
     const d = await openDatabase({});
     await migrate(d);
@@ -91,7 +98,7 @@ export async function createTestDatabase(adminUrl = process.env.DATABASE_URL): P
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const d = await openDatabase({ url: url.toString(), poolSize: 10 });
+  const d = await openDatabase({ url: url.toString(), poolSize: 10, connectTimeoutMs });
   const close = d.close;
   return {
     ...d,
