@@ -602,62 +602,88 @@ export async function getBoard(ctx: AppContext, centerCode: string) {
 }
 
 type Menu = { serviceCode: string; letter: string; name: Translated; counterMinutes: number; waiting: number; openWindows: number; estimatedWaitMinutes: number | null }[];
+
+/** A center's cached menu: the last one built, what it was built from, and the refresh under way. */
+interface MenuEntry {
+  menu?: Menu;
+  eventId: number;
+  minute: number;
+  /** When the newest event id was last compared (0: a change made in this process is known). */
+  checkedAt: number;
+  /** Changes made in this process so far (menuChanged); a refresh that overlapped one is not taken as current. */
+  changes: number;
+  /** The refresh (or, for a center's first menu, the build) under way. */
+  pending?: Promise<Menu>;
+}
 /**
  * Per database and center: the last menu computed, valid while the center's newest queue event
  * and the minute are the same. Every change a menu shows (a ticket issued, called, finished or
  * moved, a window opened, closed or given skills) appends a queue event, in every API process, so
- * one index look-up tells whether the menu is still right; concurrent requests share one build.
+ * one index look-up tells whether the menu is still right.
  */
-const menus = new WeakMap<object, Map<string, { eventId: number; minute: number; menu: Promise<Menu>; previous?: Menu; checkedAt: number }>>();
+const menus = new WeakMap<object, Map<string, MenuEntry>>();
 /**
  * How long a menu is served without even reading the newest event id: changes made in this
- * process are seen at once (menuChanged), those of other API processes within this time.
+ * process are seen by the next refresh at once (menuChanged), those of other API processes within this time.
  */
 const MENU_FRESH_MS = 500;
 
-/** After a change of the center's queue committed in this process: the next menu read checks the event id. */
+/** After a change of the center's queue committed in this process: the next read refreshes the menu. */
 function menuChanged(ctx: AppContext, centerCode: string) {
   const hit = menus.get(ctx.database)?.get(centerCode);
-  if (hit) hit.checkedAt = 0;
+  if (hit) {
+    hit.checkedAt = 0;
+    hit.changes++;
+  }
 }
 
 /**
  * The kiosk's menu: services offered here, their letter, how many wait and the estimated wait.
  * Read in four queries for every service at once, and reused until the center's next queue event.
- * Stale while revalidating: once a menu exists, no request waits for a rebuild. The request that
- * first sees a new event starts the rebuild and, like every request while it runs, gets the menu
- * before it (at most one rebuild old, tens of milliseconds); only the very first menu of a center
- * is waited for. A busy hall, where every ticket is an event, so never queues kiosks behind
+ * Stale while revalidating: once a center has a menu, no request waits for the database. A read
+ * that finds the menu possibly out of date (a change in this process, 500 ms since the last
+ * check, a new minute) starts one refresh in the background — compare the newest event id,
+ * rebuild if it moved — and, like every read while that runs, gets the menu it has (at most one
+ * refresh old, tens of milliseconds). Only a center's very first menu is waited for. A busy hall,
+ * where every ticket is an event and PGlite has one connection, so never queues kiosks behind
  * rebuilds (issue 8: p99 < 50 ms with 8 kiosks).
  */
 export async function listCenterServices(ctx: AppContext, centerCode: string): Promise<Menu> {
   await getOpenCenter(ctx, centerCode);
-  const now = ctx.now();
-  const minute = Math.floor(now.getTime() / 60_000);
   let cache = menus.get(ctx.database);
   if (!cache) menus.set(ctx.database, (cache = new Map()));
-  const current = (e: NonNullable<typeof hit>) => (e.previous && !settled.has(e.menu) ? e.previous : e.menu);
-  let hit = cache.get(centerCode);
-  if (hit && hit.minute === minute && Date.now() - hit.checkedAt < MENU_FRESH_MS) return current(hit);
-  const eventId = await repo.lastEventId(ctx.db, centerCode);
-  hit = cache.get(centerCode);
-  if (hit && hit.minute === minute && hit.eventId >= eventId) {
-    hit.checkedAt = Date.now();
-    return current(hit);
-  }
-  const menu = buildMenu(ctx.db, centerCode, now);
-  const previous = hit && settled.has(hit.menu) ? settled.get(hit.menu) : hit?.previous;
-  const entry = { eventId, minute, menu, previous, checkedAt: Date.now() };
-  cache.set(centerCode, entry);
-  menu.then((m) => { settled.set(menu, m); entry.previous = undefined; }, () => { if (cache.get(centerCode) === entry) cache.delete(centerCode); });
-  if (previous) {
-    menu.catch(() => { /* a failed rebuild is dropped from the cache above; the next request builds again */ });
-    return previous;
-  }
-  return menu;
+  const now = ctx.now();
+  const minute = Math.floor(now.getTime() / 60_000);
+  let entry = cache.get(centerCode);
+  if (!entry) cache.set(centerCode, (entry = { eventId: -1, minute, checkedAt: 0, changes: 0 }));
+  const fresh = entry.minute === minute && Date.now() - entry.checkedAt < MENU_FRESH_MS;
+  if (!fresh && !entry.pending) entry.pending = refreshMenu(ctx, centerCode, entry, now, minute);
+  if (entry.menu) return entry.menu;
+  return entry.pending!;
 }
-/** Menus whose build has finished, with their value. */
-const settled = new WeakMap<Promise<Menu>, Menu>();
+
+/** Brings a center's cached menu up to date: one event-id read, and a rebuild only if it moved. */
+async function refreshMenu(ctx: AppContext, centerCode: string, entry: MenuEntry, now: Date, minute: number): Promise<Menu> {
+  const checkedAt = Date.now();
+  const changes = entry.changes;
+  try {
+    const eventId = await repo.lastEventId(ctx.db, centerCode);
+    if (!entry.menu || eventId > entry.eventId || minute !== entry.minute) {
+      entry.menu = await buildMenu(ctx.db, centerCode, now);
+      entry.eventId = eventId;
+      entry.minute = minute;
+    }
+    // A change made in this process while this refresh ran may be missing from it: the next read refreshes again.
+    entry.checkedAt = entry.changes === changes ? checkedAt : 0;
+    return entry.menu;
+  } catch (e) {
+    if (!entry.menu) throw e; // nothing to serve: the caller gets the error
+    ctx.logger.warn({ err: e, centerCode }, 'kiosk menu refresh failed; the previous menu is served');
+    return entry.menu;
+  } finally {
+    entry.pending = undefined;
+  }
+}
 
 async function buildMenu(db: Db, centerCode: string, now: Date): Promise<Menu> {
   const services = await repo.listCenterServices(db, centerCode);
