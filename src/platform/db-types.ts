@@ -180,6 +180,7 @@ export interface CitizensTable {
   phone: string | null;
   id_card_number: string | null;
   death_date: DateStr | null;
+  merged_into: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -207,6 +208,10 @@ export interface LifeEventsTable {
   recorded_at: Timestamp;
   source: string;
   data: Json<Record<string, unknown>>;
+  kind: Generated<'original' | 'correction' | 'cancellation'>;
+  source_system: Generated<string>;
+  source_event_id: string | null;
+  supersedes_event_id: number | null;
 }
 
 export interface ApplicationsTable {
@@ -272,6 +277,7 @@ export interface DB {
   households: HouseholdsTable;
   household_members: HouseholdMembersTable;
   life_events: LifeEventsTable;
+  effective_life_events: LifeEventsTable;
   applications: ApplicationsTable;
   application_actions: ApplicationActionsTable;
 }

@@ -52,6 +52,8 @@ export interface BenefitAssignmentsTable {
   ended_reason: string | null;
   created_at: Timestamp;
   ended_at: NullableTimestamp;
+  recovery_status: 'due' | 'recovered' | 'waived' | null;
+  recovery_amount_azn: number | null;
 }
 
 export interface BenefitNotificationsTable {
