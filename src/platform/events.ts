@@ -7,7 +7,13 @@ import type { Db } from './db.ts';
  */
 export interface DomainEvents {
   'registry.life_event.recorded': { citizenId: number; eventId: number; type: string; occurredOn: string };
+  /** Several life events recorded together (an agency's batch): one outbox row for the batch. */
+  'registry.life_events.recorded': { events: { citizenId: number; eventId: number; type: string; occurredOn: string; kind: 'original' | 'correction' | 'cancellation' }[] };
   'registry.citizen.created': { citizenId: number };
+  /** A household was created, a member joined or left, or its income was declared: its benefits are re-evaluated. */
+  'registry.household.changed': { householdId: number; citizenIds: number[]; change: 'created' | 'member_joined' | 'member_left' | 'income_declared' };
+  /** A duplicate person record was merged into another (both FINs' histories are kept). */
+  'registry.citizens.merged': { survivorCitizenId: number; mergedCitizenId: number };
   'cases.application.submitted': { citizenId: number; applicationId: string; reference: string; serviceCode: string };
   'cases.application.action_taken': { citizenId: number; applicationId: string; reference: string; action: string; status: string };
 }
