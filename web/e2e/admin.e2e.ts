@@ -1,3 +1,4 @@
+import { bakuDate } from '../../src/platform/calendar.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { exactLabel, row, startHarness, visible, type Harness } from './support.ts';
@@ -93,7 +94,8 @@ test('an admin searches the audit log by FIN and by actor', async () => {
   await visible(rows, 'audit rows of the operator');
   await visible(rows.first().getByText(h.srv.demo.citizenFin));
 
-  const today = new Date().toISOString().slice(0, 10);
+  // The product's dates are Baku dates (UTC+4): after 20:00 UTC, the UTC date is a day behind.
+  const today = bakuDate(new Date());
   await page.getByLabel(exactLabel('From')).fill('2000-01-01');
   await page.getByLabel(exactLabel('To')).fill('2000-01-31');
   await page.getByRole('button', { name: 'Search' }).click();

@@ -1,5 +1,5 @@
 import type { Role } from '../../platform/context.ts';
-import type { WorkingCalendar } from '../../platform/calendar.ts';
+import { bakuDate as bakuDay, type WorkingCalendar } from '../../platform/calendar.ts';
 
 /** Statuses an application can be in. */
 export const STATUSES = ['submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'withdrawn'] as const;
@@ -115,7 +115,6 @@ export interface DerivedState {
   escalationLevel: number;
 }
 
-const bakuDay = (d: Date) => new Date(d.getTime() + 4 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * Folds the action history into the current state. Pure: the same history and calendar always

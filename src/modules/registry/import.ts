@@ -21,6 +21,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { parse, CsvError } from 'csv-parse';
 import type { Database, RawConnection } from '../../platform/db.ts';
+import { bakuDate } from '../../platform/calendar.ts';
 import { format, type Locale, type Translated } from '../../platform/i18n.ts';
 import { FIN_ALPHABET, isFin, isIdCardNumber, isPhone, normalizeFin } from './identifiers.ts';
 import { CITIZEN_COLUMNS, MAX_LENGTH, REQUIRED_COLUMNS, copyField, type CitizenColumn } from './csv.ts';
@@ -197,7 +198,7 @@ export interface FieldProblem {
 }
 
 /** Today's date in Baku (UTC+4, no daylight saving), YYYY-MM-DD. */
-export const bakuToday = (): string => new Date(Date.now() + 4 * 3600_000).toISOString().slice(0, 10);
+export const bakuToday = (): string => bakuDate(new Date());
 
 // ---------------------------------------------------------------------------------------------
 // Row validation. `values` and `out` are in CITIZEN_COLUMNS order.
