@@ -134,3 +134,14 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = proces
     p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited with ${code}: ${err.trim()}`))));
   });
 }
+
+/**
+ * A clock running at real speed from 10:00 Baku time on a fixed weekday (2026-11-24), for the
+ * queue benchmarks: tickets are issued only while a center is open, so a run at night or on a
+ * weekend measures the same working morning.
+ */
+export function openingHoursClock(start = '2026-11-24T06:00:00Z'): () => Date {
+  const t0 = Date.now();
+  const base = Date.parse(start);
+  return () => new Date(base + (Date.now() - t0));
+}

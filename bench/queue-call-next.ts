@@ -25,7 +25,7 @@ import type { Actor } from '../src/platform/context.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { bakuDate } from '../src/platform/calendar.ts';
 import * as queue from '../src/modules/queue/service.ts';
-import { createDatabase, databaseUrl, dropDatabase, machineInfo, numberArg, parseArgs, percentile, printMachine } from './lib.ts';
+import { createDatabase, databaseUrl, dropDatabase, machineInfo, numberArg, parseArgs, percentile, printMachine, openingHoursClock } from './lib.ts';
 
 const args = parseArgs();
 const SECONDS = Math.min(120, numberArg(args, 'seconds', 30));
@@ -47,7 +47,7 @@ const info = await machineInfo(adminUrl);
 try {
   const cfg = loadConfig({ ...process.env, DATABASE_URL: url, NODE_ENV: 'test', DATABASE_POOL_SIZE: String(POOL) }, { databaseUrl: url, databasePoolSize: POOL });
   const database = await prepareDatabase(cfg, createLogger('warn'));
-  const ctx = await createContext(cfg, database, createLogger('warn'));
+  const ctx = await createContext(cfg, database, createLogger('warn'), openingHoursClock());
   const db = ctx.db;
 
   // 30 centers: the open ones from data/centers, then synthetic ones; windows spread evenly.
@@ -99,13 +99,13 @@ try {
       const i = b + j;
       return {
         center_code: codes[0]!, service_date: baseDayOf(i), number: `Z-${i}`, service_code: services[i % services.length]!, channel: 'kiosk',
-        queued_at: new Date(Date.UTC(2000, 0, 3, 5) + i * 1000), issued_at: new Date(), survey_token: `bench-${i}-${'x'.repeat(12)}`,
+        queued_at: new Date(Date.UTC(2000, 0, 3, 5) + i * 1000), issued_at: ctx.now(), survey_token: `bench-${i}-${'x'.repeat(12)}`,
       };
     })).execute();
   }
 
   printMachine(info);
-  console.log(`${CENTERS} centers, ${WINDOWS} windows, ${RATE} new tickets/s, ${SECONDS} s measured after ${WARMUP} s of warm-up, pool ${POOL}; day ${bakuDate(new Date())}`);
+  console.log(`${CENTERS} centers, ${WINDOWS} windows, ${RATE} new tickets/s, ${SECONDS} s measured after ${WARMUP} s of warm-up, pool ${POOL}; day ${bakuDate(ctx.now())}`);
 
   // The load runs from startAt; calls are measured from measureFrom (after the warm-up) to stopAt.
   const startAt = Date.now();

@@ -17,7 +17,7 @@ import net from 'node:net';
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { percentile, parseArgs, numberArg } from './lib.ts';
+import { percentile, parseArgs, numberArg, openingHoursClock } from './lib.ts';
 
 const args = parseArgs();
 const CLIENTS = Math.min(5000, numberArg(args, 'clients', 2000));
@@ -95,7 +95,7 @@ if (args.has('client')) {
     printMachine(await machineInfo(adminUrl));
     const cfg = loadConfig({ ...process.env, DATABASE_URL: url, NODE_ENV: 'test' }, { databaseUrl: url });
     const database = await prepareDatabase(cfg, createLogger('warn'));
-    const ctx = await createContext(cfg, database, createLogger('warn'));
+    const ctx = await createContext(cfg, database, createLogger('warn'), openingHoursClock());
     await queue.getOpenCenter(ctx, CENTER);
     const u = await ctx.db.insertInto('users').values({ username: 'bench-sse', display_name: 'bench', roles: ['admin'], password_hash: null }).returning('user_id').executeTakeFirstOrThrow();
     const actor = { userId: u.user_id, username: 'bench-sse', displayName: 'bench', roles: ['admin' as const], citizenId: null, centerCode: null, locale: 'en' as const };

@@ -102,6 +102,7 @@ export interface ServicesTable {
   description_en: string;
   channels: string[];
   proactive: Generated<boolean>;
+  benefit_id: string | null;
   legal_basis: string;
   documents: Json<unknown[]>;
   sla_working_days: number;

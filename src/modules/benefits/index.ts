@@ -5,3 +5,4 @@ export {
   handleLifeEvents, benefitsOutboxHandlers, benefitsOutboxBatchHandlers, benefitsDispatcherOptions, startBenefitsDispatcher, listCurrentBenefits,
   type SweepResult,
 } from './service.ts';
+export { findOpenDecision, type OpenDecision } from './current.ts';

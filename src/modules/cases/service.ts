@@ -6,6 +6,7 @@ import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { publishEvent } from '../../platform/events.ts';
 import { findStoredResponse, isUniqueViolation, requestHash } from '../../platform/idempotency.ts';
 import { randomUUID } from 'node:crypto';
+import { findOpenDecision } from '../benefits/index.ts';
 import { getServiceRow, toServiceDetail, type FieldOut } from '../catalog/index.ts';
 import { assertMayReadCitizen, getCitizenSummaries, normalizeFin, prefillJson, toCitizenSummary } from '../registry/index.ts';
 import { validateAnswers } from './form-schema.ts';
@@ -23,6 +24,9 @@ function channelFor(actor: Actor): 'online' | 'center' | 'call_center' {
   if (hasRole(actor, 'call_center_agent')) return 'call_center';
   return 'online';
 }
+
+/** The refusal when a service's passport does not offer the channel an application arrives through. */
+const CHANNEL_REFUSAL = { online: 'SERVICE_NOT_ONLINE', center: 'SERVICE_NOT_AT_CENTER', call_center: 'SERVICE_NOT_BY_PHONE' } as const;
 
 /** The role an actor acts in for a given action (the first of theirs the workflow allows). */
 function actingRole(actor: Actor, t: Transition): Role | undefined {
@@ -72,10 +76,11 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
   const svc = await getServiceRow(ctx, body.serviceCode);
   const detail = toServiceDetail(svc);
   const channel = channelFor(actor);
-  if (!svc.active) throw new AppError('CONFLICT', { what: `service ${svc.service_code} is no longer offered` });
-  const channelOk = channel === 'online' ? svc.channels.includes('online') : svc.channels.includes('center') || svc.channels.includes('call_center');
-  if (!channelOk) {
-    throw new AppError('CONFLICT', { what: svc.proactive ? `service ${svc.service_code} is assigned proactively; no application is needed` : `service ${svc.service_code} is not available through channel ${channel}` });
+  if (!svc.active) throw new AppError('SERVICE_NOT_OFFERED');
+  // Each channel files only what its passport offers through it: a center-only service is not
+  // filed by phone, nor a phone-only one at a counter.
+  if (!svc.channels.includes(channel)) {
+    throw new AppError(svc.proactive ? 'SERVICE_PROACTIVE' : CHANNEL_REFUSAL[channel]);
   }
   const fields: FieldOut[] = detail.form.fields;
   // FINs are typed in any letter case and stored upper-case.
@@ -89,6 +94,11 @@ export async function submitApplication(ctx: AppContext, actor: Actor, body: Sub
     if (!c || c.status !== 'open') throw validationError([{ field: '/centerCode', code: 'unknown', message: `unknown or closed center ${centerCode}` }]);
   }
   assertMayReadCitizen(actor, citizenId);
+  // No second case for a benefit the citizen already receives or has been offered.
+  if (svc.benefit_id) {
+    const open = await findOpenDecision(ctx.db, citizenId, svc.benefit_id, bakuDate(ctx.now()));
+    if (open) throw open.kind === 'assignment' ? new AppError('BENEFIT_ALREADY_ASSIGNED', { from: open.periodFrom }) : new AppError('BENEFIT_OFFER_PENDING');
+  }
   const prefillFields = fields.flatMap((f) => (f.prefill ? [{ name: f.name, key: f.prefill }] : []));
   const now = ctx.now();
   const submitRole = actingRole(actor, WORKFLOW.submit) ?? 'citizen';

@@ -36,8 +36,11 @@ describe('call next under concurrency', () => {
         dueInMinutes: fc.integer({ min: -30, max: 60 }),
       }), { minLength: 1, maxLength: 40 }),
       async (skills, tickets) => {
-        // Each run is a new working day at the same center, so earlier runs leave nothing waiting.
-        const start = new Date(Date.UTC(2027, 0, 4, 6, 0) + day++ * 86_400_000);
+        // Each run is a new working day at the same center, so earlier runs leave nothing waiting
+        // (tickets are only issued while the center is open: weekends and holidays are skipped).
+        let start: Date;
+        do start = new Date(Date.UTC(2027, 0, 4, 6, 0) + day++ * 86_400_000);
+        while (!t.ctx.calendar.isWorkingDay(bakuDate(start)));
         t.setNow(start);
         await t.ctx.db.updateTable('queue_windows').set({ is_open: false }).where('center_code', '=', CENTER).execute();
         for (const [i, s] of skills.entries()) {

@@ -261,9 +261,23 @@ interface IssueInput extends IssueTicketBody {
   appointment?: { id: number; startsAt: Date };
 }
 
+/**
+ * Refuses a ticket outside the center's opening hours today (Baku time; public holidays and
+ * weekends closed, working Saturdays open by the holiday file): a kiosk left on in an empty hall
+ * issues nothing after closing.
+ */
+function assertOpenNow(ctx: AppContext, center: CenterRow, now: Date): void {
+  const date = bakuDate(now);
+  const hours = openingHours(ctx, center.hours, date);
+  if (!hours) throw new AppError('CENTER_CLOSED_TODAY');
+  const clock = bakuClock(now, date);
+  if (clock < hours[0] || clock >= hours[1]) throw new AppError('CENTER_CLOSED', { hours: `${hours[0]}–${hours[1]}` });
+}
+
 async function issueTicketTx(ctx: AppContext, trx: Db, actor: Actor | null, centerCode: string, input: IssueInput) {
   const now = ctx.now();
   const date = bakuDate(now);
+  assertOpenNow(ctx, await getOpenCenter(ctx, centerCode), now);
   const svc = await getCenterService(trx, centerCode, input.serviceCode);
   const priority: Priority = input.appointment ? 'appointment' : (input.priority ?? 'normal');
   const est = await estimateWait(trx, centerCode, input.serviceCode, priority, now);
@@ -872,7 +886,8 @@ export function openingHours(ctx: AppContext, hours: unknown, date: string): [st
   if (weekday && !ctx.calendar.isWorkingDay(date)) return null; // a public holiday
   const own = h[DAY_KEYS[dow]!];
   if (own) return own;
-  return weekday ? (h.mon_fri ?? null) : null;
+  // A weekend day the holiday file makes a working day (a transferred day off) keeps weekday hours.
+  return weekday || ctx.calendar.isWorkingDay(date) ? (h.mon_fri ?? null) : null;
 }
 
 /** Slot length for a service: its counter time rounded up to 5 minutes, at least 10. */

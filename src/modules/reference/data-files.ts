@@ -103,6 +103,8 @@ export const ServicesFile = Type.Object({
       description: L,
       channels: Type.Array(Type.Enum(CHANNELS), { minItems: 1 }),
       proactive: Type.Boolean(),
+      /** The benefit rule this service applies for (an id in src/rules/benefits.ts), when it is one. */
+      benefit: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{2,63}$' })),
       legal_basis: Type.String({ minLength: 1 }),
       documents: Type.Array(Type.Object({ code: Type.String(), name: L, from_registry: Type.Boolean() })),
       sla_working_days: Type.Integer({ minimum: 0, maximum: 365 }),

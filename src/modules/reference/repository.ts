@@ -63,7 +63,7 @@ export async function upsertReferenceData(db: Db, data: ReferenceData): Promise<
     const services = data.services.services.map((s) => ({
       service_code: s.code, category_code: s.category, name_az: s.name.az, name_ru: s.name.ru, name_en: s.name.en,
       description_az: s.description.az, description_ru: s.description.ru, description_en: s.description.en,
-      channels: s.channels, proactive: s.proactive, legal_basis: s.legal_basis, documents: JSON.stringify(s.documents),
+      channels: s.channels, proactive: s.proactive, benefit_id: s.benefit ?? null, legal_basis: s.legal_basis, documents: JSON.stringify(s.documents),
       sla_working_days: s.sla_working_days, counter_minutes: s.counter_minutes, agency: s.agency, fee_azn: s.fee_azn,
       form: JSON.stringify(s.form), active: true,
       search_text: [s.code, s.name.az, s.name.ru, s.name.en, s.description.az, s.description.ru, s.description.en].join(' ').toLowerCase(),
@@ -73,7 +73,7 @@ export async function upsertReferenceData(db: Db, data: ReferenceData): Promise<
         category_code: eb.ref('excluded.category_code'), name_az: eb.ref('excluded.name_az'), name_ru: eb.ref('excluded.name_ru'),
         name_en: eb.ref('excluded.name_en'), description_az: eb.ref('excluded.description_az'),
         description_ru: eb.ref('excluded.description_ru'), description_en: eb.ref('excluded.description_en'),
-        channels: eb.ref('excluded.channels'), proactive: eb.ref('excluded.proactive'), legal_basis: eb.ref('excluded.legal_basis'),
+        channels: eb.ref('excluded.channels'), proactive: eb.ref('excluded.proactive'), benefit_id: eb.ref('excluded.benefit_id'), legal_basis: eb.ref('excluded.legal_basis'),
         documents: eb.ref('excluded.documents'), sla_working_days: eb.ref('excluded.sla_working_days'),
         counter_minutes: eb.ref('excluded.counter_minutes'), agency: eb.ref('excluded.agency'), fee_azn: eb.ref('excluded.fee_azn'),
         form: eb.ref('excluded.form'), active: eb.ref('excluded.active'), search_text: eb.ref('excluded.search_text'),
