@@ -5,6 +5,7 @@ import { NotFoundPage } from './components/NotFoundPage.tsx';
 import { AuditPage } from './features/admin/AuditPage.tsx';
 import { ImportPage } from './features/admin/ImportPage.tsx';
 import { UsersPage } from './features/admin/UsersPage.tsx';
+import { JobsPage } from './features/jobs/JobsPage.tsx';
 import { ApplicationDetailPage } from './features/applications/ApplicationDetailPage.tsx';
 import { ApplyPage } from './features/applications/ApplyPage.tsx';
 import { MyApplicationsPage } from './features/applications/MyApplicationsPage.tsx';
@@ -143,6 +144,14 @@ export function App() {
           element={
             <RequireRole roles={['admin']}>
               <ImportPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="admin/jobs"
+          element={
+            <RequireRole roles={['admin']}>
+              <JobsPage />
             </RequireRole>
           }
         />

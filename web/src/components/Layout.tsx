@@ -32,6 +32,7 @@ function navFor(user: User | null, t: (k: string) => string): NavItem[] {
     { to: '/admin/users', label: t('nav.users'), roles: ['admin'] },
     { to: '/admin/audit', label: t('nav.audit'), roles: ['admin'] },
     { to: '/admin/import', label: t('nav.import'), roles: ['admin'] },
+    { to: '/admin/jobs', label: t('jobs.nav'), roles: ['admin'] },
     { to: '/queue/wait-times', label: t('nav.waitTimes') },
   ];
   return items.filter((i) => !i.roles || hasRole(user, ...i.roles));
