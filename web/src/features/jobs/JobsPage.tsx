@@ -63,7 +63,9 @@ export function JobsPage() {
     mutationFn: (job: string) => request<JobRun>(`/api/admin/jobs/${job}/runs`, { method: 'POST' }),
     onSettled: () => void qc.invalidateQueries({ queryKey: ['admin', 'jobs'] }),
   });
-  const name = (job: string) => t(`jobs.names.${job}`, { defaultValue: job });
+  /** Locale keys cannot hold the job name's dot. */
+  const key = (job: string) => job.replace(/\./g, '_');
+  const name = (job: string) => t(`jobs.names.${key(job)}`, { defaultValue: job });
   const figures = (run: JobRun) => figuresOf(run).map(([k, n]) => `${t(`jobs.figures.${k}`)}: ${number.format(n)}`).join(' · ');
 
   return (
@@ -78,7 +80,7 @@ export function JobsPage() {
               <Card key={j.name} withBorder padding="md" component="section" aria-labelledby={`job-${j.name}`}>
                 <Stack gap="xs">
                   <Title order={2} size="h3" id={`job-${j.name}`}>{name(j.name)}</Title>
-                  <Text size="sm">{t(`jobs.descriptions.${j.name}`, { defaultValue: '' })}</Text>
+                  <Text size="sm">{t(`jobs.descriptions.${key(j.name)}`, { defaultValue: '' })}</Text>
                   <Text size="sm">{t('jobs.dailyAt', { time: j.dailyAt })}</Text>
                   <Text size="sm">{t('jobs.nextDue', { when: fmt.dateTime(j.nextDueAt) })}</Text>
                   {j.lastRun ? (
