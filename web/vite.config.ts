@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './precompress.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const apiTarget = process.env.DOST_API_URL ?? 'http://127.0.0.1:3000';
@@ -8,7 +9,7 @@ const apiTarget = process.env.DOST_API_URL ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   css: { postcss: root },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),

@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
@@ -225,12 +226,31 @@ export async function buildServer(ctx: AppContext, modules: RouteModule[]): Prom
   for (const register of modules) await app.register(async (scope) => register(scope as App, ctx));
 
   const indexFile = path.join(ctx.config.webDistDir, 'index.html');
+  const assetsDir = path.join(ctx.config.webDistDir, 'assets') + path.sep;
   const hasWeb = existsSync(indexFile);
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: ctx.config.webDistDir, wildcard: false, index: false, serve: true, maxAge: '1h', immutable: false });
+    // Built assets carry a content hash in their name: cached for a year and never revalidated.
+    // Other files (icons, robots.txt) for an hour. The build writes .br and .gz copies beside each
+    // file; the smallest one the browser accepts is sent (web/precompress.ts).
+    await app.register(fastifyStatic, {
+      root: ctx.config.webDistDir, wildcard: false, index: false, serve: true, preCompressed: true, cacheControl: false,
+      setHeaders: (res, file) => {
+        void res.header('cache-control', file.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+      },
+    });
   }
   const indexHtml = hasWeb ? readFileSync(indexFile, 'utf8') : undefined;
-  const sendIndex = (reply: FastifyReply) =>
+  // The page itself is revalidated on every visit (it names the current assets), sent compressed
+  // when the browser accepts it.
+  const indexEncoded = indexHtml === undefined ? undefined : { br: brotliCompressSync(indexHtml), gzip: gzipSync(indexHtml) };
+  const sendIndex = (reply: FastifyReply) => {
+    if (!indexHtml || !indexEncoded) return sendIndexPlain(reply);
+    const accepts = String(reply.request.headers['accept-encoding'] ?? '');
+    const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : undefined;
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('vary', 'accept-encoding');
+    return encoding ? reply.header('content-encoding', encoding).send(indexEncoded[encoding]) : reply.send(indexHtml);
+  };
+  const sendIndexPlain = (reply: FastifyReply) =>
     indexHtml
       ? reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
       : reply.type('text/html; charset=utf-8').send('<!doctype html><title>dost</title><p>The web app is not built: run <code>npm run build:web</code>.</p>');
