@@ -1,35 +1,45 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { NotFoundPage } from './components/NotFoundPage.tsx';
-import { AuditPage } from './features/admin/AuditPage.tsx';
-import { ImportPage } from './features/admin/ImportPage.tsx';
-import { UsersPage } from './features/admin/UsersPage.tsx';
-import { JobsPage } from './features/jobs/JobsPage.tsx';
-import { ApplicationDetailPage } from './features/applications/ApplicationDetailPage.tsx';
-import { ApplyPage } from './features/applications/ApplyPage.tsx';
-import { MyApplicationsPage } from './features/applications/MyApplicationsPage.tsx';
 import { LoginPage } from './features/auth/LoginPage.tsx';
 import { RequireRole } from './features/auth/RequireRole.tsx';
 import { CatalogPage } from './features/catalog/CatalogPage.tsx';
 import { ServicePage } from './features/catalog/ServicePage.tsx';
-import { CasePage } from './features/officer/CasePage.tsx';
-import { InboxPage } from './features/officer/InboxPage.tsx';
-import { OperatorPage } from './features/operator/OperatorPage.tsx';
-import { MyBenefitsPage } from './features/benefits/MyBenefitsPage.tsx';
-import { RulesPage } from './features/benefits/RulesPage.tsx';
-import { SimulatorPage } from './features/benefits/SimulatorPage.tsx';
-import { TracePage } from './features/benefits/TracePage.tsx';
-import { AppointmentPage } from './features/queue/AppointmentPage.tsx';
-import { BoardPage } from './features/queue/BoardPage.tsx';
-import { BookingPage } from './features/queue/BookingPage.tsx';
-import { ConsolePage } from './features/queue/ConsolePage.tsx';
-import { HallPage } from './features/queue/HallPage.tsx';
-import { KioskPage, VolunteerPage } from './features/queue/KioskPage.tsx';
-import { ReportPage } from './features/queue/ReportPage.tsx';
-import { SurveyPage } from './features/queue/SurveyPage.tsx';
-import { WaitTimesPage } from './features/queue/WaitTimesPage.tsx';
 import type { Role } from './types.ts';
+import { Loading } from './components/QueryState.tsx';
+
+/**
+ * A page loaded when first visited: each feature is its own chunk, so a citizen opening the
+ * catalog does not download the officer's, the kiosk's and the analyst's pages (the catalog, a
+ * service and sign-in stay in the first download).
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+const AuditPage = page(() => import('./features/admin/AuditPage.tsx'), 'AuditPage');
+const ImportPage = page(() => import('./features/admin/ImportPage.tsx'), 'ImportPage');
+const UsersPage = page(() => import('./features/admin/UsersPage.tsx'), 'UsersPage');
+const JobsPage = page(() => import('./features/jobs/JobsPage.tsx'), 'JobsPage');
+const ApplicationDetailPage = page(() => import('./features/applications/ApplicationDetailPage.tsx'), 'ApplicationDetailPage');
+const ApplyPage = page(() => import('./features/applications/ApplyPage.tsx'), 'ApplyPage');
+const MyApplicationsPage = page(() => import('./features/applications/MyApplicationsPage.tsx'), 'MyApplicationsPage');
+const CasePage = page(() => import('./features/officer/CasePage.tsx'), 'CasePage');
+const InboxPage = page(() => import('./features/officer/InboxPage.tsx'), 'InboxPage');
+const OperatorPage = page(() => import('./features/operator/OperatorPage.tsx'), 'OperatorPage');
+const MyBenefitsPage = page(() => import('./features/benefits/MyBenefitsPage.tsx'), 'MyBenefitsPage');
+const RulesPage = page(() => import('./features/benefits/RulesPage.tsx'), 'RulesPage');
+const SimulatorPage = page(() => import('./features/benefits/SimulatorPage.tsx'), 'SimulatorPage');
+const TracePage = page(() => import('./features/benefits/TracePage.tsx'), 'TracePage');
+const AppointmentPage = page(() => import('./features/queue/AppointmentPage.tsx'), 'AppointmentPage');
+const BoardPage = page(() => import('./features/queue/BoardPage.tsx'), 'BoardPage');
+const BookingPage = page(() => import('./features/queue/BookingPage.tsx'), 'BookingPage');
+const ConsolePage = page(() => import('./features/queue/ConsolePage.tsx'), 'ConsolePage');
+const HallPage = page(() => import('./features/queue/HallPage.tsx'), 'HallPage');
+const KioskPage = page(() => import('./features/queue/KioskPage.tsx'), 'KioskPage');
+const VolunteerPage = page(() => import('./features/queue/KioskPage.tsx'), 'VolunteerPage');
+const ReportPage = page(() => import('./features/queue/ReportPage.tsx'), 'ReportPage');
+const SurveyPage = page(() => import('./features/queue/SurveyPage.tsx'), 'SurveyPage');
+const WaitTimesPage = page(() => import('./features/queue/WaitTimesPage.tsx'), 'WaitTimesPage');
 
 const INBOX: Role[] = ['officer', 'center_manager', 'admin', 'operator'];
 const STAFF: Role[] = ['officer', 'center_manager', 'admin', 'operator', 'call_center_agent', 'analyst'];
@@ -46,6 +56,7 @@ const guard = (roles: Role[], page: ReactNode) => <RequireRole roles={roles}>{pa
 
 export function App() {
   return (
+    <Suspense fallback={<Loading />}>
     <Routes>
       {/* Full-screen pages for the hall: no header or footer. */}
       <Route path="queue/board/:centerCode" element={<BoardPage />} />
@@ -158,5 +169,6 @@ export function App() {
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
+    </Suspense>
   );
 }

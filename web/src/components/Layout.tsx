@@ -1,4 +1,5 @@
 import { Anchor, Box, Burger, Button, Container, Group, Stack, Text, Title } from '@mantine/core';
+import { Suspense } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +7,7 @@ import { hasRole, useLogout, useSession } from '../features/auth/auth.ts';
 import type { Role, User } from '../types.ts';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
 import classes from './Layout.module.css';
+import { Loading } from './QueryState.tsx';
 
 interface NavItem {
   to: string;
@@ -118,7 +120,9 @@ export function Layout() {
         </Container>
       </Box>
       <Container size="xl" component="main" id="main" tabIndex={-1} className={classes.main}>
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </Container>
       <Box component="footer" className={classes.footer}>
         <Container size="xl">
