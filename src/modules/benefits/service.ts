@@ -80,12 +80,20 @@ export function handleLifeEvent(db: Db, rb: RuleBook, e: DomainEvents['registry.
  * evaluated once, for the subjects of all of them (the same decisions as one event at a time —
  * applying a rule is set-based and idempotent — with one query per rule instead of per event).
  */
-export async function handleLifeEvents(db: Db, rb: RuleBook, events: DomainEvents['registry.life_event.recorded'][], today: string): Promise<SweepResult> {
+export async function handleLifeEvents(db: Db, rb: RuleBook, events: readonly { citizenId: number; type: string; kind?: 'original' | 'correction' | 'cancellation' }[], today: string): Promise<SweepResult> {
   const out: SweepResult = {};
   for (const rule of rb.byId.values()) {
     const ids = [...new Set(events.filter((e) => rule.triggers.includes(e.type)).map((e) => e.citizenId))];
     if (!ids.length) continue;
     out[rule.id] = await applyRule(db, rb, rule, today, { aboutCitizenIds: ids });
+    // A cancelled event leaves no facts row, so nothing above ends what it paid: decisions whose
+    // basis (the event of the rule's subject type) has no effective event left are ended here.
+    const cancelled = [...new Set(events.filter((e) => e.kind === 'cancellation' && e.type === rule.subject).map((e) => e.citizenId))];
+    if (cancelled.length) {
+      const done = await (db.isTransaction ? repo.endWithoutBasis(db, rule, cancelled, today)
+        : db.transaction().execute((trx) => repo.endWithoutBasis(trx, rule, cancelled, today)));
+      out[rule.id] = { ...out[rule.id]!, ended: out[rule.id]!.ended + done.ended, withdrawn: out[rule.id]!.withdrawn + done.withdrawn };
+    }
   }
   return out;
 }
@@ -276,6 +284,11 @@ export function benefitsOutboxHandlers(now: () => Date): OutboxHandlers {
     'registry.life_event.recorded': async (trx, e) => {
       await handleLifeEvent(trx, await getRuleBook(), e.payload, bakuDate(now()));
     },
+    // An agency's batch (originals, corrections, cancellations): the facts are read from the
+    // effective events, so each kind is handled by re-evaluating the rules of its type.
+    'registry.life_events.recorded': async (trx, e) => {
+      await handleLifeEvents(trx, await getRuleBook(), e.payload.events, bakuDate(now()));
+    },
   };
 }
 
@@ -284,6 +297,9 @@ export function benefitsOutboxBatchHandlers(now: () => Date): OutboxBatchHandler
   return {
     'registry.life_event.recorded': async (trx, events) => {
       await handleLifeEvents(trx, await getRuleBook(), events.map((e) => e.payload), bakuDate(now()));
+    },
+    'registry.life_events.recorded': async (trx, events) => {
+      await handleLifeEvents(trx, await getRuleBook(), events.flatMap((e) => e.payload.events), bakuDate(now()));
     },
   };
 }
