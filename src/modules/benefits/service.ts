@@ -59,12 +59,25 @@ export async function applyRule(db: Db, rb: RuleBook, rule: Rule, today: string,
 /** Result of a sweep, per rule. */
 export type SweepResult = Record<string, repo.ApplyStats>;
 
-/** Re-evaluates every benefit for everyone (set-based, one query per rule); safe to run any number of times. */
-export async function sweep(db: Db, rb: RuleBook, today: string, onRule?: (ruleId: string, done: number, total: number) => void): Promise<SweepResult> {
+/** A rule a sweep could not apply, and why (its decisions are left as they were). */
+export interface FailedRule { benefit: string; error: string }
+
+/**
+ * Re-evaluates every benefit for everyone (set-based, one query per rule); safe to run any number
+ * of times. Each rule is applied in its own transaction: one that fails is rolled back, recorded in
+ * `failed` (when given) and the sweep goes on with the others — one bad rule or subject never
+ * stops the rest (without `failed`, or inside a caller's transaction, the error is thrown).
+ */
+export async function sweep(db: Db, rb: RuleBook, today: string, onRule?: (ruleId: string, done: number, total: number) => void, failed?: FailedRule[]): Promise<SweepResult> {
   const out: SweepResult = {};
   const rules = [...rb.byId.values()];
   for (const [i, rule] of rules.entries()) {
-    out[rule.id] = await applyRule(db, rb, rule, today);
+    try {
+      out[rule.id] = await applyRule(db, rb, rule, today);
+    } catch (e) {
+      if (!failed || db.isTransaction) throw e;
+      failed.push({ benefit: rule.id, error: e instanceof Error ? e.message : String(e) });
+    }
     onRule?.(rule.id, i + 1, rules.length);
   }
   return out;
