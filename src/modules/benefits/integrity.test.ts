@@ -85,17 +85,43 @@ describe('births an agency resends, corrects and cancels', () => {
     assert.equal(cb!.ended_reason, 'basis_cancelled');
     assert.equal(cb!.recovery_status, 'due');
     assert.equal(Number(cb!.recovery_amount_azn), 600);
-    const u1 = await assignments(mother, 'child_under_one_allowance');
-    assert.equal(u1.length, 1);
-    assert.equal(u1[0]!.status, 'ended');
-    assert.equal(u1[0]!.ended_reason, 'basis_cancelled');
-    assert.equal(u1[0]!.period_to, '2026-05-10');
-    assert.equal(u1[0]!.recovery_status, 'due');
-    // Paid for March, April and May (the months begun up to today).
-    assert.equal(Number(u1[0]!.recovery_amount_azn), 3 * u1[0]!.amount_azn);
     // A sweep afterwards changes nothing and creates nothing new.
     await sweep(t.ctx.db, rb, todayOf(t.ctx));
     assert.equal((await assignments(mother, 'childbirth_allowance')).length, 1);
-    assert.equal((await assignments(mother, 'child_under_one_allowance')).length, 1);
+  });
+});
+
+describe('disability assessments an agency cancels or re-assesses', () => {
+  test('a cancelled assessment ends the monthly allowance today and flags the months paid for recovery', async () => {
+    const p = (await createCitizen(t.ctx.db, { birth_date: '1975-01-01' })).citizen_id;
+    t.setNow('2026-03-05T08:00:00Z');
+    const da = await arrive(p, 'disability_assessment', '2026-03-01', { degree: 2, percent: 70, reviewOn: '2027-06-18' });
+    await dispatcher.drain();
+    assert.deepEqual((await assignments(p, 'disability_allowance')).map((a) => [a.status, a.period_from]), [['active', '2026-03-05']]);
+    t.setNow('2026-05-10T08:00:00Z');
+    await arrive(p, 'disability_assessment', '2026-03-01', {}, 'cancellation', da);
+    await dispatcher.drain();
+    assert.equal(await parked(), 0);
+    const [a, more] = await assignments(p, 'disability_allowance');
+    assert.equal(more, undefined);
+    assert.deepEqual([a!.status, a!.ended_reason, a!.period_to, a!.recovery_status], ['ended', 'basis_cancelled', '2026-05-10', 'due']);
+    // Paid for the months begun on 5 March, 5 April and 5 May.
+    assert.equal(Number(a!.recovery_amount_azn), 3 * a!.amount_azn);
+    await sweep(t.ctx.db, rb, todayOf(t.ctx));
+    assert.equal((await assignments(p, 'disability_allowance')).length, 1);
+  });
+
+  test('a re-assessment with no degree (under 31 %) ends the allowance', async () => {
+    const p = (await createCitizen(t.ctx.db, { birth_date: '1970-01-01' })).citizen_id;
+    t.setNow('2026-03-05T08:00:00Z');
+    await arrive(p, 'disability_assessment', '2026-03-01', { degree: 3, percent: 45 });
+    await dispatcher.drain();
+    t.setNow('2026-04-10T08:00:00Z');
+    await arrive(p, 'disability_assessment', '2026-04-10', { degree: null, percent: 20 });
+    await dispatcher.drain();
+    const all = await assignments(p, 'disability_allowance');
+    assert.deepEqual(all.map((a) => [a.status, a.ended_reason, a.period_to, a.recovery_status]), [['ended', 'not_eligible', '2026-04-10', null]]);
+    await sweep(t.ctx.db, rb, todayOf(t.ctx));
+    assert.equal((await assignments(p, 'disability_allowance')).length, 1);
   });
 });
