@@ -3,5 +3,5 @@ export { benefitsRoutes, registerBenefitsRoutes } from './routes.ts';
 export {
   getRuleBook, sweep, applyRule, handleLifeEvent, explain, simulate, listRules, evaluateWithTrace, loadFacts, todayOf,
   handleLifeEvents, benefitsOutboxHandlers, benefitsOutboxBatchHandlers, benefitsDispatcherOptions, startBenefitsDispatcher, listCurrentBenefits,
-  type SweepResult, type FailedRule,
+  handleHouseholdChanged, type SweepResult, type FailedRule,
 } from './service.ts';

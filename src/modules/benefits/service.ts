@@ -11,7 +11,7 @@ import {
   createOutboxDispatcher, type OutboxBatchHandlers, type OutboxDispatcher, type OutboxDispatcherOptions, type OutboxHandlers,
 } from '../../platform/outbox.ts';
 import {
-  Binder, FACTS, compileRule, evaluateRule, factsQuery, loadRuleBook, ruleParams,
+  Binder, FACTS, compileRule, evaluateRule, factsQuery, loadRuleBook, ruleFacts, ruleParams,
   type Evaluation, type FactName, type Facts, type Rule, type RuleBook, type SubjectFilter, type Value,
 } from '../../rules/index.ts';
 import * as repo from './repository.ts';
@@ -108,6 +108,26 @@ export async function handleLifeEvents(db: Db, rb: RuleBook, events: readonly { 
       out[rule.id] = { ...out[rule.id]!, ended: out[rule.id]!.ended + done.ended, withdrawn: out[rule.id]!.withdrawn + done.withdrawn };
     }
   }
+  return out;
+}
+
+/** Facts that depend on a household's members or income (read by rules whose subject is not the household). */
+const HOUSEHOLD_FACTS: readonly FactName[] = ['household.receives_tsa', 'person.dependent_children'];
+
+/**
+ * Reacts to a change of a household (members joined or left, income declared): re-evaluates the
+ * household rules (TSA) for it first, then the rules of other subjects that read household facts
+ * (the under-one allowance reads whether the family receives TSA) for its citizens.
+ */
+export async function handleHouseholdChanged(db: Db, rb: RuleBook, e: DomainEvents['registry.household.changed'], today: string): Promise<SweepResult> {
+  const out: SweepResult = {};
+  const members = await db.selectFrom('household_members').select('citizen_id').where('household_id', '=', e.householdId).execute();
+  const ids = [...new Set([...e.citizenIds, ...members.map((m) => Number(m.citizen_id))])];
+  if (!ids.length) return out;
+  const rules = [...rb.byId.values()];
+  const household = rules.filter((r) => r.subject === 'household');
+  const readers = rules.filter((r) => r.subject !== 'household' && ruleFacts(r).some((f) => HOUSEHOLD_FACTS.includes(f)));
+  for (const rule of [...household, ...readers]) out[rule.id] = await applyRule(db, rb, rule, today, { aboutCitizenIds: ids });
   return out;
 }
 
@@ -301,6 +321,9 @@ export function benefitsOutboxHandlers(now: () => Date): OutboxHandlers {
     // effective events, so each kind is handled by re-evaluating the rules of its type.
     'registry.life_events.recorded': async (trx, e) => {
       await handleLifeEvents(trx, await getRuleBook(), e.payload.events, bakuDate(now()));
+    },
+    'registry.household.changed': async (trx, e) => {
+      await handleHouseholdChanged(trx, await getRuleBook(), e.payload, bakuDate(now()));
     },
   };
 }
