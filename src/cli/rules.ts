@@ -90,12 +90,15 @@ export function registerRulesCommands(program: Command): void {
         const today = opts.date ?? todayOf(ctx);
         const bar = createProgress({ label: `Sweeping ${rb.byId.size} benefits at ${today}`, total: rb.byId.size, unit: 'rules' });
         const started = performance.now();
-        const result = await sweep(ctx.db, rb, today, (_id, done) => bar.update(done));
+        const failed: { benefit: string; error: string }[] = [];
+        const result = await sweep(ctx.db, rb, today, (_id, done) => bar.update(done), failed);
         bar.stop();
+        for (const f of failed) out(`${f.benefit.padEnd(28)} FAILED: ${f.error}`);
         for (const [id, s] of Object.entries(result)) {
           out(`${id.padEnd(28)} evaluated ${s.evaluated}, eligible ${s.eligible}, not ${s.notEligible}, cannot decide ${s.cannotDecide}; assigned ${s.assigned}, offered ${s.offered}, ended ${s.ended}, recalculated ${s.recalculated}, withdrawn ${s.withdrawn}`);
         }
-        out(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        out(`done in ${((performance.now() - started) / 1000).toFixed(1)} s${failed.length ? `; ${failed.length} rule(s) failed` : ''}`);
+        if (failed.length) process.exitCode = 1;
       });
     }));
 

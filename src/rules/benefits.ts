@@ -52,7 +52,9 @@ export const funeralAllowance: Rule = {
 };
 
 const disabilityDegree: Condition = {
-  id: 'degree', when: isIn(fact('event.degree'), [1, 2, 3]), legal: 'Regulation on disability assessment (2022)',
+  id: 'degree',
+  // A re-assessment that sets no degree (under 31 %: the agency sends none) is decisive: no degree, no allowance.
+  when: and(known(fact('event.degree')), isIn(fact('event.degree'), [1, 2, 3])), legal: 'Regulation on disability assessment (2022)',
   explain: { pass: t('Əlillik dərəcəsi: {event.degree}', 'Степень инвалидности: {event.degree}', 'Disability degree: {event.degree}'), fail: t('Əlillik dərəcəsi müəyyən edilməyib', 'Степень не установлена', 'No disability degree is set') },
 };
 

@@ -33,14 +33,28 @@ export const factColumn = (f: FactName): string => `"${f}"`;
 const alive = (alias: string) => `(${alias}.death_date is null or ${alias}.death_date > b.eval_date)`;
 const member = (alias: string) => `(${alias}.joined_on <= b.eval_date and (${alias}.left_on is null or ${alias}.left_on > b.eval_date))`;
 /**
+ * An event in force: not a cancellation and not replaced by a later correction or cancellation
+ * (the predicate of the view effective_life_events, inlined so the planner sees the index
+ * life_events_superseded_key as an anti-join). Facts are read only from such events: a resent,
+ * corrected or cancelled event never yields a second or stale subject.
+ */
+export const effective = (alias: string) => `(${alias}.kind <> 'cancellation' and not exists (select 1 from life_events sup
+     where sup.citizen_id = ${alias}.citizen_id and sup.supersedes_event_id = ${alias}.event_id))`;
+/**
+ * One event of a type per citizen: the latest effective one by event id (a child has one birth, a
+ * person one death — a resent event is a second row with the same facts).
+ */
+const onePerCitizen = (type: string) => `(select distinct on (e.citizen_id) e.* from life_events e
+     where e.type = '${type}' and ${effective('e')} order by e.citizen_id, e.event_id desc)`;
+/**
  * The latest life event of a type per citizen, up to {today}. For a few subjects (an event's) a
  * per-citizen LATERAL look-up through the primary key; for everyone (a sweep) one pass over the
  * events of that type (DISTINCT ON), joined by hash, instead of 100,000s of index look-ups.
  */
 const latestAll = (type: string) => `(select distinct on (e.citizen_id) e.citizen_id, e.occurred_on, e.data from life_events e
-     where e.type = '${type}' and e.occurred_on <= {today} order by e.citizen_id, e.occurred_on desc, e.event_id desc)`;
+     where e.type = '${type}' and e.occurred_on <= {today} and ${effective('e')} order by e.citizen_id, e.occurred_on desc, e.event_id desc)`;
 const latestOne = (type: string, citizen: string) => `lateral (select e.occurred_on, e.data from life_events e
-     where e.citizen_id = ${citizen} and e.type = '${type}' and e.occurred_on <= {today} order by e.occurred_on desc, e.event_id desc limit 1)`;
+     where e.citizen_id = ${citizen} and e.type = '${type}' and e.occurred_on <= {today} and ${effective('e')} order by e.occurred_on desc, e.event_id desc limit 1)`;
 const latestJoin = (kind: 'join' | 'left join', type: string, alias: string, citizen: string, whole: boolean) => whole
   ? `${kind} ${latestAll(type)} ${alias} on ${alias}.citizen_id = ${citizen}`
   : `${kind} ${latestOne(type, citizen)} ${alias} on true`;
@@ -97,14 +111,14 @@ function source(subject: Subject, whole = false): { base: string; joins: string;
         base: `select 'child:' || e.citizen_id as subject_key, par.citizen_id,
                  e.citizen_id as about_id, d.region_code, e.occurred_on as event_date, e.data,
                  ch.birth_date as ch_birth_date, ch.death_date as ch_death_date
-               from life_events e join citizens ch on ch.citizen_id = e.citizen_id join districts d on d.district_code = ch.district_code
+               from ${onePerCitizen('birth')} e join citizens ch on ch.citizen_id = e.citizen_id join districts d on d.district_code = ch.district_code
                left join lateral (
                  select p.citizen_id from citizens p where p.citizen_id = (e.data->>'motherCitizenId')::bigint
                  union all select p.citizen_id from citizens p where p.fin = (e.data->>'mother_fin')::bpchar
                  union all select p.citizen_id from citizens p where p.citizen_id = (e.data->>'fatherCitizenId')::bigint
                  union all select p.citizen_id from citizens p where p.fin = (e.data->>'father_fin')::bpchar
                  limit 1) par on true
-               where e.type = 'birth'`,
+               where true`,
         joins: '',
         facts: {
           'event.date': 'b.event_date',
@@ -130,8 +144,7 @@ function source(subject: Subject, whole = false): { base: string; joins: string;
                    -- the deceased's membership may end on the day of death (>=); the recipient's must go on
                    order by (hm2.relation = 'spouse') desc, (hm2.relation = 'head') desc, m.birth_date, m.citizen_id limit 1) as citizen_id,
                  e.citizen_id as about_id, d.region_code, e.occurred_on as event_date
-               from life_events e join citizens dc on dc.citizen_id = e.citizen_id join districts d on d.district_code = dc.district_code
-               where e.type = 'death'`,
+               from ${onePerCitizen('death')} e join citizens dc on dc.citizen_id = e.citizen_id join districts d on d.district_code = dc.district_code`,
         joins: '',
         facts: { 'event.date': 'b.event_date', 'beneficiary.known': 'b.citizen_id is not null' },
       };

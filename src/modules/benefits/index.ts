@@ -3,6 +3,6 @@ export { benefitsRoutes, registerBenefitsRoutes } from './routes.ts';
 export {
   getRuleBook, sweep, applyRule, handleLifeEvent, explain, simulate, listRules, evaluateWithTrace, loadFacts, todayOf,
   handleLifeEvents, benefitsOutboxHandlers, benefitsOutboxBatchHandlers, benefitsDispatcherOptions, startBenefitsDispatcher, listCurrentBenefits,
-  type SweepResult,
+  handleHouseholdChanged, type SweepResult, type FailedRule,
 } from './service.ts';
 export { findOpenDecision, type OpenDecision } from './current.ts';

@@ -137,9 +137,11 @@ export async function applyDecisions(trx: Db, rule: Rule, compiled: { text: stri
   }
 
   // New decisions: eligible, with a recipient, and nothing already covering the period.
+  // A one-off allowance is paid once per subject (a child's birth): a birth re-registered with a
+  // corrected date moves its period, and must not pay again.
   const fresh = `r.outcome = 'eligible' and r.citizen_id is not null and (${periodTo} is null or ${periodTo} > r.period_from)
       and not exists (select 1 from benefit_assignments a where a.benefit_id = $1 and ${match}
-                        and daterange(a.period_from, a.period_to) && daterange(r.period_from, ${periodTo}))`;
+                        ${oneOff ? '' : `and daterange(a.period_from, a.period_to) && daterange(r.period_from, ${periodTo})`})`;
   let assigned = 0;
   let offered = 0;
   if (rule.consent === 'not_required') {
@@ -162,6 +164,47 @@ export async function applyDecisions(trx: Db, rule: Rule, compiled: { text: stri
   }
   if (mode === 'table') await raw(trx, `drop table ${EVAL}`);
   return { ...stats, assigned, offered, ended, recalculated, withdrawn: withdrawn.rows.length };
+}
+
+/**
+ * Ends the decisions of a rule whose basis was cancelled: for the citizens an event of the rule's
+ * subject type was about (the child of a birth, the deceased, the assessed person) that have no
+ * effective event of that type left. An open assignment is ended today with ended_reason
+ * 'basis_cancelled'; every assignment on that basis that paid something (a one-off allowance, the
+ * months of a monthly one begun up to today) is flagged recovery_status 'due' with what it paid —
+ * never deleted. A pending offer is withdrawn. Idempotent (flagged ones are not touched again).
+ */
+export async function endWithoutBasis(trx: Db, rule: Rule, aboutIds: number[], today: string): Promise<{ ended: number; withdrawn: number }> {
+  const type = rule.subject;
+  if (type === 'person' || type === 'household') return { ended: 0, withdrawn: 0 };
+  const who = type === 'birth' ? `a.subject_key = 'child:' || g.id` : type === 'death' ? `a.subject_key = 'deceased:' || g.id`
+    : `a.citizen_id = g.id and a.subject_key = 'person'`;
+  const gone = `(select x.id from unnest($2::bigint[]) x(id) where not exists (select 1 from life_events e where e.citizen_id = x.id and e.type = $4::text
+       and e.kind <> 'cancellation' and not exists (select 1 from life_events s where s.citizen_id = e.citizen_id and s.supersedes_event_id = e.event_id))) g`;
+  const paid = `(case when a.payment = 'one_off' then (case when a.period_from <= $3::date then a.amount_azn else 0 end)
+       else a.amount_azn * (select count(*) from generate_series(a.period_from::timestamp, least($3::date, coalesce(a.period_to - 1, $3::date))::timestamp, interval '1 month')) end)`;
+  // Still running (a monthly one not yet over) or a one-off never ended: ended now; a monthly one
+  // already over keeps its end and is only flagged.
+  const open = `(a.status = 'active' and a.payment = 'monthly' and (a.period_to is null or a.period_to > $3::date))`;
+  const live = `(${open} or (a.status = 'active' and a.payment = 'one_off'))`;
+  const e = await raw(trx, `
+    with x as (
+      update benefit_assignments a set
+             status = case when ${live} then 'ended' else a.status end,
+             ended_at = case when ${live} then now() else a.ended_at end,
+             ended_reason = case when ${live} then 'basis_cancelled' else a.ended_reason end,
+             period_to = case when ${open} then (case when a.period_from < $3::date then $3::date else a.period_from + 1 end) else a.period_to end,
+             recovery_status = case when ${paid} > 0 then 'due' end,
+             recovery_amount_azn = case when ${paid} > 0 then ${paid} end
+        from ${gone}
+       where a.benefit_id = $1 and ${who} and a.recovery_status is null and a.ended_reason is distinct from 'basis_cancelled'
+      returning a.citizen_id, a.assignment_id, a.status)
+    insert into benefit_notifications (citizen_id, kind, benefit_id, decision_id) select citizen_id, 'ended', $1, assignment_id from x where status = 'ended' returning 1`,
+    [rule.id, aboutIds, today, type]);
+  const w = await raw(trx, `
+    update benefit_offers a set status = 'withdrawn', decided_at = now() from ${gone}
+     where a.benefit_id = $1 and ${who} and a.status = 'pending' and $3::date is not null returning 1`, [rule.id, aboutIds, today, type]);
+  return { ended: e.rows.length, withdrawn: w.rows.length };
 }
 
 /** Runs a compiled query and returns its rows. */

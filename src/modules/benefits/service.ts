@@ -11,7 +11,7 @@ import {
   createOutboxDispatcher, type OutboxBatchHandlers, type OutboxDispatcher, type OutboxDispatcherOptions, type OutboxHandlers,
 } from '../../platform/outbox.ts';
 import {
-  Binder, FACTS, compileRule, evaluateRule, factsQuery, loadRuleBook, ruleParams,
+  Binder, FACTS, compileRule, evaluateRule, factsQuery, loadRuleBook, ruleFacts, ruleParams,
   type Evaluation, type FactName, type Facts, type Rule, type RuleBook, type SubjectFilter, type Value,
 } from '../../rules/index.ts';
 import * as repo from './repository.ts';
@@ -59,12 +59,25 @@ export async function applyRule(db: Db, rb: RuleBook, rule: Rule, today: string,
 /** Result of a sweep, per rule. */
 export type SweepResult = Record<string, repo.ApplyStats>;
 
-/** Re-evaluates every benefit for everyone (set-based, one query per rule); safe to run any number of times. */
-export async function sweep(db: Db, rb: RuleBook, today: string, onRule?: (ruleId: string, done: number, total: number) => void): Promise<SweepResult> {
+/** A rule a sweep could not apply, and why (its decisions are left as they were). */
+export interface FailedRule { benefit: string; error: string }
+
+/**
+ * Re-evaluates every benefit for everyone (set-based, one query per rule); safe to run any number
+ * of times. Each rule is applied in its own transaction: one that fails is rolled back, recorded in
+ * `failed` (when given) and the sweep goes on with the others — one bad rule or subject never
+ * stops the rest (without `failed`, or inside a caller's transaction, the error is thrown).
+ */
+export async function sweep(db: Db, rb: RuleBook, today: string, onRule?: (ruleId: string, done: number, total: number) => void, failed?: FailedRule[]): Promise<SweepResult> {
   const out: SweepResult = {};
   const rules = [...rb.byId.values()];
   for (const [i, rule] of rules.entries()) {
-    out[rule.id] = await applyRule(db, rb, rule, today);
+    try {
+      out[rule.id] = await applyRule(db, rb, rule, today);
+    } catch (e) {
+      if (!failed || db.isTransaction) throw e;
+      failed.push({ benefit: rule.id, error: e instanceof Error ? e.message : String(e) });
+    }
     onRule?.(rule.id, i + 1, rules.length);
   }
   return out;
@@ -80,13 +93,41 @@ export function handleLifeEvent(db: Db, rb: RuleBook, e: DomainEvents['registry.
  * evaluated once, for the subjects of all of them (the same decisions as one event at a time —
  * applying a rule is set-based and idempotent — with one query per rule instead of per event).
  */
-export async function handleLifeEvents(db: Db, rb: RuleBook, events: DomainEvents['registry.life_event.recorded'][], today: string): Promise<SweepResult> {
+export async function handleLifeEvents(db: Db, rb: RuleBook, events: readonly { citizenId: number; type: string; kind?: 'original' | 'correction' | 'cancellation' }[], today: string): Promise<SweepResult> {
   const out: SweepResult = {};
   for (const rule of rb.byId.values()) {
     const ids = [...new Set(events.filter((e) => rule.triggers.includes(e.type)).map((e) => e.citizenId))];
     if (!ids.length) continue;
     out[rule.id] = await applyRule(db, rb, rule, today, { aboutCitizenIds: ids });
+    // A cancelled event leaves no facts row, so nothing above ends what it paid: decisions whose
+    // basis (the event of the rule's subject type) has no effective event left are ended here.
+    const cancelled = [...new Set(events.filter((e) => e.kind === 'cancellation' && e.type === rule.subject).map((e) => e.citizenId))];
+    if (cancelled.length) {
+      const done = await (db.isTransaction ? repo.endWithoutBasis(db, rule, cancelled, today)
+        : db.transaction().execute((trx) => repo.endWithoutBasis(trx, rule, cancelled, today)));
+      out[rule.id] = { ...out[rule.id]!, ended: out[rule.id]!.ended + done.ended, withdrawn: out[rule.id]!.withdrawn + done.withdrawn };
+    }
   }
+  return out;
+}
+
+/** Facts that depend on a household's members or income (read by rules whose subject is not the household). */
+const HOUSEHOLD_FACTS: readonly FactName[] = ['household.receives_tsa', 'person.dependent_children'];
+
+/**
+ * Reacts to a change of a household (members joined or left, income declared): re-evaluates the
+ * household rules (TSA) for it first, then the rules of other subjects that read household facts
+ * (the under-one allowance reads whether the family receives TSA) for its citizens.
+ */
+export async function handleHouseholdChanged(db: Db, rb: RuleBook, e: DomainEvents['registry.household.changed'], today: string): Promise<SweepResult> {
+  const out: SweepResult = {};
+  const members = await db.selectFrom('household_members').select('citizen_id').where('household_id', '=', e.householdId).execute();
+  const ids = [...new Set([...e.citizenIds, ...members.map((m) => Number(m.citizen_id))])];
+  if (!ids.length) return out;
+  const rules = [...rb.byId.values()];
+  const household = rules.filter((r) => r.subject === 'household');
+  const readers = rules.filter((r) => r.subject !== 'household' && ruleFacts(r).some((f) => HOUSEHOLD_FACTS.includes(f)));
+  for (const rule of [...household, ...readers]) out[rule.id] = await applyRule(db, rb, rule, today, { aboutCitizenIds: ids });
   return out;
 }
 
@@ -276,6 +317,14 @@ export function benefitsOutboxHandlers(now: () => Date): OutboxHandlers {
     'registry.life_event.recorded': async (trx, e) => {
       await handleLifeEvent(trx, await getRuleBook(), e.payload, bakuDate(now()));
     },
+    // An agency's batch (originals, corrections, cancellations): the facts are read from the
+    // effective events, so each kind is handled by re-evaluating the rules of its type.
+    'registry.life_events.recorded': async (trx, e) => {
+      await handleLifeEvents(trx, await getRuleBook(), e.payload.events, bakuDate(now()));
+    },
+    'registry.household.changed': async (trx, e) => {
+      await handleHouseholdChanged(trx, await getRuleBook(), e.payload, bakuDate(now()));
+    },
   };
 }
 
@@ -284,6 +333,9 @@ export function benefitsOutboxBatchHandlers(now: () => Date): OutboxBatchHandler
   return {
     'registry.life_event.recorded': async (trx, events) => {
       await handleLifeEvents(trx, await getRuleBook(), events.map((e) => e.payload), bakuDate(now()));
+    },
+    'registry.life_events.recorded': async (trx, events) => {
+      await handleLifeEvents(trx, await getRuleBook(), events.flatMap((e) => e.payload.events), bakuDate(now()));
     },
   };
 }

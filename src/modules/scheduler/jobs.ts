@@ -1,5 +1,5 @@
 import type { AppContext } from '../../platform/context.ts';
-import { getRuleBook, sweep, todayOf } from '../benefits/index.ts';
+import { getRuleBook, sweep, todayOf, type FailedRule } from '../benefits/index.ts';
 import { escalateOverdueCases } from '../cases/index.ts';
 
 /** What a job reports while it runs. */
@@ -34,13 +34,15 @@ export function productJobs(ctx: Pick<AppContext, 'config'>): JobDefinition[] {
         await progress(0, rb.byId.size);
         // Progress rows are written in order, and all of them before the run is recorded as finished.
         let reported = Promise.resolve();
+        // A rule that fails is recorded here and the others go on; the run's summary shows it.
+        const failedRules: FailedRule[] = [];
         const result = await sweep(c.db, rb, todayOf(c), (_id, done, total) => {
           reported = reported.then(() => progress(done, total));
           if (signal.aborted) throw new JobStopped();
-        });
+        }, failedRules);
         await reported;
         const totals = Object.fromEntries(COUNTS.map((k) => [k, Object.values(result).reduce((n, s) => n + (s[k] ?? 0), 0)]));
-        return { date: todayOf(c), totals, benefits: result };
+        return { date: todayOf(c), totals, benefits: result, failedRules };
       },
     },
     {

@@ -124,7 +124,7 @@ function AssignmentCard({ assignment: a }: { assignment: Assignment }) {
           </Group>
         </Group>
         <BenefitFacts b={a} />
-        {a.endedReason ? <Alert color="gray">{a.endedReason}</Alert> : null}
+        {a.endedReason ? <Alert color="gray">{t(`benefitsEnded.reason.${a.endedReason}`, { defaultValue: a.endedReason })}</Alert> : null}
         {user?.citizenId ? (
           <Anchor component={Link} to={whyPath(user.citizenId, a.benefit)}>
             {t('benefits.why')}
