@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, az: 'Tapılmadı: {what}', ru: 'Не найдено: {what}', en: 'Not found: {what}' },
   CONFLICT: { status: 409, az: 'Ziddiyyət: {what}', ru: 'Конфликт: {what}', en: 'Conflict: {what}' },
   INVALID_TRANSITION: { status: 409, az: '“{action}” əməliyyatı “{status}” statusunda mümkün deyil', ru: 'Действие «{action}» невозможно в статусе «{status}»', en: 'Action “{action}” is not possible in status “{status}”' },
+  HOUSEHOLD_HEAD_MUST_STAY: { status: 409, az: 'Başqa üzvlər qaldıqca ailə başçısı ailədən ayrıla bilməz; əvvəlcə yeni başçını təyin edin', ru: 'Глава семьи не может выйти из неё, пока остаются другие члены; сначала назначьте нового главу', en: 'The head cannot leave the household while others remain; name a new head first' },
   STALE_VERSION: { status: 409, az: 'Müraciət artıq dəyişib; yeniləyin', ru: 'Заявление уже изменено; обновите', en: 'The application changed meanwhile; reload it' },
   PAYLOAD_TOO_LARGE: { status: 413, az: 'Göndərilən məlumat çox böyükdür', ru: 'Слишком большой запрос', en: 'The request is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, az: 'Məlumat formatı dəstəklənmir', ru: 'Формат данных не поддерживается', en: 'Unsupported content type' },
