@@ -1,17 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db.ts';
-import type { ColumnType } from 'kysely';
-
-type DateStr = ColumnType<string, string, string>;
-
-// Income declarations gain their period in migrations/0022; declared here so the benefits
-// module's table type is not edited by the registry.
-declare module '../benefits/db-types.ts' {
-  interface HouseholdIncomeDeclarationsTable {
-    period_from: DateStr | null;
-    period_to: DateStr | null;
-  }
-}
 
 export const findHousehold = (db: Db, householdId: number) =>
   db.selectFrom('households').selectAll().where('household_id', '=', householdId).executeTakeFirst();
