@@ -47,3 +47,7 @@ export const insertDeclaration = (db: Db, d: { householdId: number; monthlyIncom
   db.insertInto('household_income_declarations').values({
     household_id: d.householdId, monthly_income_azn: d.monthlyIncomeAzn, period_from: d.periodFrom, period_to: d.periodTo, source: d.source, declared_on: d.declaredOn,
   }).returningAll().executeTakeFirstOrThrow();
+
+/** Any citizen (living or not) with this FIN (already normalised). */
+export const citizenIdByFin = async (db: Db, fin: string) =>
+  (await db.selectFrom('citizens').select('citizen_id').where('fin', '=', fin).executeTakeFirst())?.citizen_id;

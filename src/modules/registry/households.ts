@@ -284,3 +284,6 @@ async function view(db: Db, householdId: number, locale: Locale): Promise<Househ
     })),
   };
 }
+
+/** The citizen with this FIN, dead or alive (the household checks then say which): for the CLI. */
+export const citizenIdByFin = (db: Db, fin: string) => repo.citizenIdByFin(db, fin);

@@ -6,4 +6,4 @@ export type { PrefillKey } from './schema.ts';
 export { CitizenSummary, LIFE_EVENT_TYPES, LifeEventData } from './schema.ts';
 export { isFin, FIN_PATTERN, FIN_INPUT_PATTERN, normalizeFin, parseFin } from './identifiers.ts';
 export { householdRoutes } from './households-routes.ts';
-export { householdIdOfCitizen, incomeErrors, recordIncomeDeclaration, getHousehold, createHousehold, addMember, endMember, declareIncome, type DeclareIncomeInput } from './households.ts';
+export { householdIdOfCitizen, citizenIdByFin, changeHead, householdCodes, type HouseholdView, incomeErrors, recordIncomeDeclaration, getHousehold, createHousehold, addMember, endMember, declareIncome, type DeclareIncomeInput } from './households.ts';
