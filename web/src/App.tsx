@@ -14,6 +14,7 @@ import { CatalogPage } from './features/catalog/CatalogPage.tsx';
 import { ServicePage } from './features/catalog/ServicePage.tsx';
 import { CasePage } from './features/officer/CasePage.tsx';
 import { InboxPage } from './features/officer/InboxPage.tsx';
+import { HouseholdPage } from './features/households/HouseholdPage.tsx';
 import { OperatorPage } from './features/operator/OperatorPage.tsx';
 import { MyBenefitsPage } from './features/benefits/MyBenefitsPage.tsx';
 import { RulesPage } from './features/benefits/RulesPage.tsx';
@@ -95,6 +96,14 @@ export function App() {
           element={
             <RequireRole roles={INBOX}>
               <InboxPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="officer/households/:id"
+          element={
+            <RequireRole roles={['officer', 'admin']}>
+              <HouseholdPage />
             </RequireRole>
           }
         />
