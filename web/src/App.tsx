@@ -15,6 +15,7 @@ import { ServicePage } from './features/catalog/ServicePage.tsx';
 import { CasePage } from './features/officer/CasePage.tsx';
 import { InboxPage } from './features/officer/InboxPage.tsx';
 import { HouseholdPage } from './features/households/HouseholdPage.tsx';
+import { CreateHouseholdPage } from './features/households/CreateHouseholdPage.tsx';
 import { OperatorPage } from './features/operator/OperatorPage.tsx';
 import { MyBenefitsPage } from './features/benefits/MyBenefitsPage.tsx';
 import { RulesPage } from './features/benefits/RulesPage.tsx';
@@ -96,6 +97,14 @@ export function App() {
           element={
             <RequireRole roles={INBOX}>
               <InboxPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="officer/households/new"
+          element={
+            <RequireRole roles={['officer', 'admin']}>
+              <CreateHouseholdPage />
             </RequireRole>
           }
         />

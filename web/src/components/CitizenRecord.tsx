@@ -78,9 +78,16 @@ export function CitizenRecord({ citizen }: { citizen: Citizen }) {
             ]}
           />
         ) : (
-          <Text c="dimmed" size="sm">
-            {t('citizen.noHousehold')}
-          </Text>
+          <Stack gap={4}>
+            <Text c="dimmed" size="sm">
+              {t('citizen.noHousehold')}
+            </Text>
+            {mayEditHousehold && !citizen.deathDate ? (
+              <Anchor component={Link} to={`/officer/households/new?head=${citizen.id}`} size="sm">
+                {t('households.create')}
+              </Anchor>
+            ) : null}
+          </Stack>
         )}
       </section>
       <section aria-labelledby={`events-${citizen.id}`}>

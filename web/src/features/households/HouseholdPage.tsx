@@ -26,7 +26,7 @@ type Problems = ErrorDetail[];
 const problemsOf = (e: unknown): Problems => (e instanceof ApiError ? e.details : []);
 
 /** GOV.UK-style error summary: every problem, each linking to its field. */
-function ErrorSummary({ problems, ids, error }: { problems: Problems; ids: Record<string, string>; error: unknown }) {
+export function ErrorSummary({ problems, ids, error }: { problems: Problems; ids: Record<string, string>; error: unknown }) {
   const { t } = useTranslation();
   if (!problems.length && !error) return null;
   return (
