@@ -10,13 +10,13 @@ import { casesRoutes } from './modules/cases/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { readReferenceData, upsertReferenceData } from './modules/reference/index.ts';
-import { registryRoutes } from './modules/registry/index.ts';
+import { householdRoutes, registryRoutes } from './modules/registry/index.ts';
 import { queueRoutes } from './modules/queue/index.ts';
 import { benefitsRoutes } from './modules/benefits/index.ts';
 import { schedulerRoutes } from './modules/scheduler/index.ts';
 
 /** Every module's routes, in one list: adding a module means adding it here. */
-export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, registryRoutes, casesRoutes, auditRoutes, queueRoutes, benefitsRoutes, schedulerRoutes];
+export const ROUTE_MODULES: RouteModule[] = [identityRoutes, catalogRoutes, registryRoutes, casesRoutes, auditRoutes, queueRoutes, benefitsRoutes, schedulerRoutes, householdRoutes];
 
 /**
  * Opens the database named by the config (PGlite in dataDir, or the server at DATABASE_URL),

@@ -16,6 +16,7 @@ import { demoLoginsFile, printDemoLogins, seedDemoApplications, seedDemoUsers } 
 import { registerQueueCommands } from './queue.ts';
 import { registerRulesCommands } from './rules.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerHouseholdCommands } from './households.ts';
 import { startBenefitsDispatcher } from '../modules/benefits/index.ts';
 import { createScheduler } from '../modules/scheduler/index.ts';
 
@@ -192,6 +193,7 @@ users.command('create <username>')
 registerQueueCommands(program);
 registerRulesCommands(program);
 registerAuditCommands(program);
+registerHouseholdCommands(program);
 
 try {
   await program.parseAsync(process.argv);

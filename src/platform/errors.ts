@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   CENTER_CLOSED: { status: 409, az: 'Mərkəz hazırda bağlıdır; növbə talonu iş saatlarında verilir ({hours})', ru: 'Центр сейчас закрыт; талоны выдаются в часы работы ({hours})', en: 'The center is closed now; tickets are issued during opening hours ({hours})' },
   CENTER_CLOSED_TODAY: { status: 409, az: 'Mərkəz bu gün işləmir; növbə talonu iş günlərində verilir', ru: 'Сегодня центр не работает; талоны выдаются в рабочие дни', en: 'The center is not open today; tickets are issued on working days' },
   INVALID_TRANSITION: { status: 409, az: '“{action}” əməliyyatı “{status}” statusunda mümkün deyil', ru: 'Действие «{action}» невозможно в статусе «{status}»', en: 'Action “{action}” is not possible in status “{status}”' },
+  HOUSEHOLD_HEAD_MUST_STAY: { status: 409, az: 'Başqa üzvlər qaldıqca ailə başçısı ailədən ayrıla bilməz; əvvəlcə yeni başçını təyin edin', ru: 'Глава семьи не может выйти из неё, пока остаются другие члены; сначала назначьте нового главу', en: 'The head cannot leave the household while others remain; name a new head first' },
   STALE_VERSION: { status: 409, az: 'Müraciət artıq dəyişib; yeniləyin', ru: 'Заявление уже изменено; обновите', en: 'The application changed meanwhile; reload it' },
   PAYLOAD_TOO_LARGE: { status: 413, az: 'Göndərilən məlumat çox böyükdür', ru: 'Слишком большой запрос', en: 'The request is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, az: 'Məlumat formatı dəstəklənmir', ru: 'Формат данных не поддерживается', en: 'Unsupported content type' },

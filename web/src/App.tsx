@@ -39,6 +39,8 @@ const KioskPage = page(() => import('./features/queue/KioskPage.tsx'), 'KioskPag
 const VolunteerPage = page(() => import('./features/queue/KioskPage.tsx'), 'VolunteerPage');
 const ReportPage = page(() => import('./features/queue/ReportPage.tsx'), 'ReportPage');
 const SurveyPage = page(() => import('./features/queue/SurveyPage.tsx'), 'SurveyPage');
+const HouseholdPage = page(() => import('./features/households/HouseholdPage.tsx'), 'HouseholdPage');
+const CreateHouseholdPage = page(() => import('./features/households/CreateHouseholdPage.tsx'), 'CreateHouseholdPage');
 const WaitTimesPage = page(() => import('./features/queue/WaitTimesPage.tsx'), 'WaitTimesPage');
 
 const INBOX: Role[] = ['officer', 'center_manager', 'admin', 'operator'];
@@ -107,6 +109,22 @@ export function App() {
           element={
             <RequireRole roles={INBOX}>
               <InboxPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="officer/households/new"
+          element={
+            <RequireRole roles={['officer', 'admin']}>
+              <CreateHouseholdPage />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="officer/households/:id"
+          element={
+            <RequireRole roles={['officer', 'admin']}>
+              <HouseholdPage />
             </RequireRole>
           }
         />

@@ -17,6 +17,8 @@ export interface HouseholdIncomeDeclarationsTable {
   monthly_income_azn: ColumnType<number, number | string, number | string>;
   source: string;
   created_at: Timestamp;
+  period_from: ColumnType<string | null, string | null | undefined, string | null>;
+  period_to: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BenefitOffersTable {

@@ -10,6 +10,7 @@ import { findOpenDecision } from '../benefits/index.ts';
 import { getServiceRow, toServiceDetail, type FieldOut } from '../catalog/index.ts';
 import { assertMayReadCitizen, getCitizenSummaries, normalizeFin, prefillJson, toCitizenSummary } from '../registry/index.ts';
 import { validateAnswers } from './form-schema.ts';
+import { applyApprovalEffects } from './approval-effects.ts';
 import * as repo from './repository.ts';
 import type { ApplicationOut, ApplicationSummary, InboxQuery, MyApplicationsQuery, SubmitApplicationBody, TakeActionBody } from './schema.ts';
 import { allowedActions, deriveState, slaStatus, STATUS_TABLE, STATUSES, WORKFLOW, type Action, type ActionRecord, type Status, type Transition } from './workflow.ts';
@@ -242,6 +243,7 @@ export async function takeAction(ctx: AppContext, actor: Actor, reference: strin
       status: state.status, status_since: state.statusSince, assigned_to: state.assignedTo, sla_due_on: state.slaDueOn,
       decided_at: state.decidedAt, last_seq: seq, escalation_level: state.escalationLevel,
     });
+    if (action === 'approve') await applyApprovalEffects(trx, actor, app, svc);
     await publishEvent(trx, 'cases.application.action_taken', { citizenId: app.citizen_id, applicationId: app.application_id, reference, action, status: state.status });
     await recordAudit(trx, actor, { action: `application.${action}`, citizenId: app.citizen_id, resource: `applications/${reference}`, purpose: 'case work' });
     const updated = (await repo.findApplicationByReference(trx, reference))!;

@@ -1,4 +1,6 @@
-import { Badge, Code, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Code, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import { hasRole, useSession } from '../features/auth/auth.ts';
 import { useTranslation } from 'react-i18next';
 import type { Citizen, CitizenSummary, HouseholdMember, LifeEvent } from '../types.ts';
 import { DataTable } from './DataTable.tsx';
@@ -50,6 +52,7 @@ export function CitizenFacts({ citizen }: { citizen: CitizenSummary | Citizen })
 export function CitizenRecord({ citizen }: { citizen: Citizen }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const mayEditHousehold = hasRole(useSession().user, 'officer', 'admin');
   return (
     <Stack gap="md">
       <CitizenFacts citizen={citizen} />
@@ -57,6 +60,11 @@ export function CitizenRecord({ citizen }: { citizen: Citizen }) {
         <Title order={3} size="h5" id={`household-${citizen.id}`} mb="xs">
           {t('citizen.household')}
         </Title>
+        {citizen.household && mayEditHousehold ? (
+          <Anchor component={Link} to={`/officer/households/${citizen.household.id}`} size="sm">
+            {t('households.open')}
+          </Anchor>
+        ) : null}
         {citizen.household ? (
           <DataTable<HouseholdMember>
             caption={t('citizen.household')}
@@ -70,9 +78,16 @@ export function CitizenRecord({ citizen }: { citizen: Citizen }) {
             ]}
           />
         ) : (
-          <Text c="dimmed" size="sm">
-            {t('citizen.noHousehold')}
-          </Text>
+          <Stack gap={4}>
+            <Text c="dimmed" size="sm">
+              {t('citizen.noHousehold')}
+            </Text>
+            {mayEditHousehold && !citizen.deathDate ? (
+              <Anchor component={Link} to={`/officer/households/new?head=${citizen.id}`} size="sm">
+                {t('households.create')}
+              </Anchor>
+            ) : null}
+          </Stack>
         )}
       </section>
       <section aria-labelledby={`events-${citizen.id}`}>
