@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   STALE_VERSION: { status: 409, az: 'Müraciət artıq dəyişib; yeniləyin', ru: 'Заявление уже изменено; обновите', en: 'The application changed meanwhile; reload it' },
   PAYLOAD_TOO_LARGE: { status: 413, az: 'Göndərilən məlumat çox böyükdür', ru: 'Слишком большой запрос', en: 'The request is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, az: 'Məlumat formatı dəstəklənmir', ru: 'Формат данных не поддерживается', en: 'Unsupported content type' },
+  LIFE_EVENT_REFUSED: { status: 422, az: 'Hadisə reyestrin məlumatları ilə uyğun gəlmir', ru: 'Событие не согласуется с данными реестра', en: 'The event does not agree with the registry' },
   IDEMPOTENCY_MISMATCH: { status: 422, az: 'Bu açar başqa sorğu üçün istifadə olunub', ru: 'Этот ключ уже использован для другого запроса', en: 'This Idempotency-Key was used for a different request' },
   ACCOUNT_LOCKED: { status: 423, az: 'Hesab müvəqqəti bloklanıb; {minutes} dəqiqədən sonra yenidən cəhd edin', ru: 'Учётная запись временно заблокирована; попробуйте через {minutes} мин.', en: 'Account temporarily locked; try again in {minutes} minutes' },
   RATE_LIMITED: { status: 429, az: 'Çox sayda sorğu; bir az sonra yenidən cəhd edin', ru: 'Слишком много запросов; повторите позже', en: 'Too many requests; try again later' },

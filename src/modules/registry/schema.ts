@@ -27,7 +27,9 @@ export const LifeEventData = {
   marriage: Type.Object({ spouseCitizenId: Type.Optional(Id()) }, { additionalProperties: false }),
   divorce: Type.Object({ spouseCitizenId: Type.Optional(Id()) }, { additionalProperties: false }),
   disability_assessment: Type.Object({
-    degree: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+    // Follows from percent by the law's bands (data/registry/event-checks.json); null or absent
+    // under 31 %, so a re-assessment can end a disability allowance.
+    degree: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Null()])),
     percent: Int({ minimum: 0, maximum: 100 }),
     underEighteen: Type.Optional(Type.Boolean()),
     reviewOn: Type.Optional(IsoDate),

@@ -6,6 +6,8 @@ import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { publishEvent } from '../../platform/events.ts';
 import type { Db } from '../../platform/db.ts';
 import { validationMessage } from '../../platform/http/errors.ts';
+import { bakuDate } from '../../platform/calendar.ts';
+import { checkEvent, loadCheckState, localizeFailure } from './event-checks.ts';
 import { isIsoDate, normalizeFin } from './identifiers.ts';
 import * as repo from './repository.ts';
 import type { PrefillField } from './repository.ts';
@@ -86,18 +88,19 @@ export async function recordLifeEvent(ctx: AppContext, actor: Actor, citizenId: 
     code: e.keyword, message: validationMessage(e.keyword, actor.locale),
   }));
   if (!isIsoDate(body.occurredOn)) errors.push({ field: '/occurredOn', code: 'format', message: validationMessage('format', actor.locale) });
-  else if (body.occurredOn > new Date(ctx.now().getTime() + 86_400_000).toISOString().slice(0, 10)) {
-    errors.push({ field: '/occurredOn', code: 'maximum', message: validationMessage('maximum', actor.locale) });
-  }
   if (errors.length > 0) throw validationError(errors);
   return ctx.db.transaction().execute(async (trx) => {
-    const c = await repo.findCitizenById(trx, citizenId);
-    if (!c) throw notFound(`citizen ${citizenId}`);
-    if (c.death_date && body.type !== 'death') throw new AppError('CONFLICT', { what: 'citizen is recorded as deceased' });
-    if (body.type === 'death') {
-      if (c.death_date) throw new AppError('CONFLICT', { what: 'death already recorded' });
-      await repo.setDeathDate(trx, citizenId, body.occurredOn);
+    // The same checks as agency intake (event-checks.ts): 409 when the fact is already recorded,
+    // 422 when the event disagrees with the registry; each failure names its field.
+    const event = { citizenId, type: body.type, kind: 'original' as const, occurredOn: body.occurredOn, data: body.data };
+    const state = await loadCheckState(trx, bakuDate(ctx.now()), [event]);
+    const failures = checkEvent(event, state);
+    if (failures.some((f) => f.code === 'CITIZEN_NOT_FOUND')) throw notFound(`citizen ${citizenId}`);
+    if (failures.length > 0) {
+      const details = failures.map((f) => localizeFailure(f, actor.locale));
+      throw failures.some((f) => f.conflict) ? new AppError('CONFLICT', { what: details[0]!.message }, details) : new AppError('LIFE_EVENT_REFUSED', {}, details);
     }
+    if (body.type === 'death') await repo.setDeathDate(trx, citizenId, body.occurredOn);
     const row = await repo.insertLifeEvent(trx, { citizenId, type: body.type, occurredOn: body.occurredOn, source: body.source, data: body.data });
     await publishEvent(trx, 'registry.life_event.recorded', { citizenId, eventId: row.event_id, type: row.type, occurredOn: row.occurred_on });
     await recordAudit(trx, actor, { action: 'citizen.life_event.record', citizenId, resource: `citizens/${citizenId}/life-events/${row.event_id}`, purpose: `record ${body.type}` });
