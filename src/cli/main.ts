@@ -139,7 +139,9 @@ importCmd.command('citizens <file>')
       bar.stop();
       for (const e of report.errors.slice(0, 200)) process.stderr.write(`line ${e.line}: ${e.field}: ${e.message} [${e.code}]\n`);
       if (report.errors.length > 200) process.stderr.write(`… and ${report.errors.length - 200} more\n`);
+      for (const w of report.warnings.slice(0, 200)) process.stderr.write(`line ${w.line}: warning: ${w.message} [${w.code}]\n`);
       process.stdout.write(`imported ${report.imported}, rejected ${report.rejected} in ${(report.durationMs / 1000).toFixed(1)} s\n`);
+      if (report.possibleDuplicates > 0) process.stdout.write(`possible duplicates queued for review: ${report.possibleDuplicates}\n`);
       if (report.rejected > 0 && !opts.skipInvalid) process.exitCode = 2;
     });
   });

@@ -55,10 +55,19 @@ export interface QueuedPair {
  */
 export async function findPossibleDuplicates(db: Db, opts: MatchOptions = {}): Promise<QueuedPair[]> {
   const p = opts.parameters ?? (await readMatchingParameters());
+  const r = await matchStatement(p, opts.afterCitizenId ?? 0, opts.foundBy ?? 'match').execute(db);
+  return toPairs(r.rows);
+}
+
+type PairRow = { candidate_id: string | number; low_citizen_id: string | number; high_citizen_id: string | number; score: string | number };
+/** Rows returned by {@link matchStatement} as pairs. */
+export const toPairs = (rows: readonly PairRow[]): QueuedPair[] =>
+  rows.map((x) => ({ candidateId: Number(x.candidate_id), lowCitizenId: Number(x.low_citizen_id), highCitizenId: Number(x.high_citizen_id), score: Number(x.score) }));
+
+/** The one statement that finds, scores and queues pairs (returning the queued ones), for a raw connection too. */
+export function matchStatement(p: MatchingParameters, after: number, foundBy: 'import' | 'match' | 'api') {
   const w = p.weights;
-  const after = opts.afterCitizenId ?? 0;
-  const foundBy = opts.foundBy ?? 'match';
-  const r = await sql<{ candidate_id: string | number; low_citizen_id: string | number; high_citizen_id: string | number; score: string | number }>`
+  return sql<PairRow>`
     with a as materialized (
       select citizen_id, birth_date, sex, district_code,
              dost_fold_name(last_name) as l, dost_fold_name(first_name) as f, dost_fold_name(patronymic) as p
@@ -107,6 +116,5 @@ export async function findPossibleDuplicates(db: Db, opts: MatchOptions = {}): P
     insert into person_match_candidates (low_citizen_id, high_citizen_id, score, breakdown, found_by)
     select low, high, score, breakdown, ${foundBy} from totals where score >= ${p.threshold}
     on conflict (low_citizen_id, high_citizen_id) do nothing
-    returning candidate_id, low_citizen_id, high_citizen_id, score`.execute(db);
-  return r.rows.map((x) => ({ candidateId: Number(x.candidate_id), lowCitizenId: Number(x.low_citizen_id), highCitizenId: Number(x.high_citizen_id), score: Number(x.score) }));
+    returning candidate_id, low_citizen_id, high_citizen_id, score`;
 }
