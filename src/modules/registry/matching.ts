@@ -68,23 +68,21 @@ export const toPairs = (rows: readonly PairRow[]): QueuedPair[] =>
 export function matchStatement(p: MatchingParameters, after: number, foundBy: 'import' | 'match' | 'api') {
   const w = p.weights;
   return sql<PairRow>`
-    with a as materialized (
-      select citizen_id, birth_date, sex, district_code,
+    with k as materialized (
+      -- every living, unmerged record folded once, so the joins below are plain hash joins
+      select citizen_id, birth_date, extract(year from birth_date)::int as y, sex, district_code,
              dost_fold_name(last_name) as l, dost_fold_name(first_name) as f, dost_fold_name(patronymic) as p
-        from citizens where merged_into is null and death_date is null and citizen_id > ${after}
-    ), b as (
-      select c.citizen_id, c.birth_date, c.sex, c.district_code, c.last_name, c.first_name, c.patronymic from citizens c
-       where c.merged_into is null and c.death_date is null
+        from citizens where merged_into is null and death_date is null
+    ), a as materialized (
+      select * from k where citizen_id > ${after}
     ), pairs as (
-      select a.*, b.citizen_id as b_id, b.birth_date as b_birth, b.sex as b_sex, b.district_code as b_district,
-             dost_fold_name(b.last_name) as bl, dost_fold_name(b.first_name) as bf, dost_fold_name(b.patronymic) as bp
-        from a join b on b.birth_date = a.birth_date and b.citizen_id <> a.citizen_id
+      select a.citizen_id, a.birth_date, a.sex, a.district_code, a.l, a.f, a.p,
+             b.citizen_id as b_id, b.birth_date as b_birth, b.sex as b_sex, b.district_code as b_district, b.l as bl, b.f as bf, b.p as bp
+        from a join k b on b.birth_date = a.birth_date and b.citizen_id <> a.citizen_id
       union all
-      select a.*, b.citizen_id, b.birth_date, b.sex, b.district_code, dost_fold_name(b.last_name), dost_fold_name(b.first_name), dost_fold_name(b.patronymic)
-        from a join b on dost_fold_name(b.last_name) = a.l
-                     and b.birth_date >= date_trunc('year', a.birth_date)::date
-                     and b.birth_date < (date_trunc('year', a.birth_date) + interval '1 year')::date
-                     and b.birth_date <> a.birth_date
+      select a.citizen_id, a.birth_date, a.sex, a.district_code, a.l, a.f, a.p,
+             b.citizen_id, b.birth_date, b.sex, b.district_code, b.l, b.f, b.p
+        from a join k b on b.l = a.l and b.y = a.y and b.birth_date <> a.birth_date
     ), levels as (
       select least(citizen_id, b_id) as low, greatest(citizen_id, b_id) as high,
              case when l = bl then 'agree' else 'disagree' end as last_name,
