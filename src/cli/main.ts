@@ -8,6 +8,7 @@ import { ROLES, type Role } from '../platform/context.ts';
 import { DataFileError } from '../modules/reference/index.ts';
 import { createUser } from '../modules/identity/index.ts';
 import { importCitizens } from '../modules/registry/import.ts';
+import { findPossibleDuplicates } from '../modules/registry/matching.ts';
 import { DEFAULT_AS_OF as DEMO_AS_OF, generatePopulation, writePopulationCsv } from '../modules/registry/generate.ts';
 import { generateIncomeDeclarations } from '../modules/benefits/generate.ts';
 import { createProgress, formatBytes } from './progress.ts';
@@ -140,8 +141,28 @@ importCmd.command('citizens <file>')
       bar.stop();
       for (const e of report.errors.slice(0, 200)) process.stderr.write(`line ${e.line}: ${e.field}: ${e.message} [${e.code}]\n`);
       if (report.errors.length > 200) process.stderr.write(`… and ${report.errors.length - 200} more\n`);
+      for (const w of report.warnings.slice(0, 200)) process.stderr.write(`line ${w.line}: warning: ${w.message} [${w.code}]\n`);
       process.stdout.write(`imported ${report.imported}, rejected ${report.rejected} in ${(report.durationMs / 1000).toFixed(1)} s\n`);
+      if (report.possibleDuplicates > 0) process.stdout.write(`possible duplicates queued for review: ${report.possibleDuplicates}\n`);
       if (report.rejected > 0 && !opts.skipInvalid) process.exitCode = 2;
+    });
+  });
+
+// `dost registry …` may be declared by other registry commands too: reuse it if so.
+const registryMatchCmd = program.commands.find((c) => c.name() === 'registry') ?? program.command('registry').description('Registry maintenance');
+registryMatchCmd.command('match')
+  .description('Find possible duplicate persons in the whole registry (set-based) and queue new pairs for review')
+  .action(async () => {
+    await withContext(async (ctx) => {
+      const started = Date.now();
+      process.stdout.write('Matching the registry (blocking on birth date and folded surname + birth year)…\n');
+      const timer = setInterval(() => process.stdout.write(`  … ${Math.round((Date.now() - started) / 1000)} s\n`), 10_000);
+      try {
+        const pairs = await findPossibleDuplicates(ctx.db, { foundBy: 'match' });
+        process.stdout.write(`new possible duplicates queued for review: ${pairs.length} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      } finally {
+        clearInterval(timer);
+      }
     });
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { CITIZEN_COLUMNS, csvLine, type CitizenColumn } from './csv.ts';
 import { FIN_ALPHABET, isFin } from './identifiers.ts';
@@ -325,5 +326,35 @@ describe('validator and database agree (property)', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('possible duplicates (issue 9)', () => {
+  test('a person identical to an existing one (same names, birth date and district, another FIN) imports with a warning on its line, the other FIN masked, and the pair queued', async () => {
+    const who = { last_name: 'Quliyeva', first_name: 'Səbinə', patronymic: 'Vaqif qızı', birth_date: '1991-07-23', sex: 'F' };
+    const first = row(who);
+    assert.equal((await run(csv([first]))).imported, 1);
+    const unrelated = row({ last_name: 'Nəsirova', first_name: 'Aytən', patronymic: 'Rafiq qızı', birth_date: '1993-01-05' });
+    const again = row(who);
+    const russian = row({ ...who, last_name: 'Кулиева', first_name: 'Сабина', patronymic: 'Вагиф кызы' });
+    const report = await run(csv([unrelated, again, russian]), { locale: 'en' });
+    assert.equal(report.imported, 3);
+    assert.equal(report.errors.length, 0);
+    const mine = report.warnings.filter((w) => w.line === 3 || w.line === 4);
+    // Line 3 is the same person as the registry's; line 4 (Cyrillic) is both of them.
+    assert.equal(mine.filter((w) => w.line === 3).length, 1, JSON.stringify(report.warnings));
+    assert.equal(mine.filter((w) => w.line === 4).length, 2, JSON.stringify(report.warnings));
+    assert.ok(report.warnings.every((w) => w.line !== 2), 'the unrelated person is not warned about');
+    assert.ok(report.possibleDuplicates >= 3);
+    const w3 = mine.find((w) => w.line === 3)!;
+    assert.equal(w3.code, 'possible_duplicate');
+    assert.ok(w3.message.includes(`${first.fin.slice(0, 1)}******`), w3.message);
+    assert.ok(!w3.message.includes(first.fin), 'the existing FIN is masked');
+    const queued = (await sql<{ fin: string; found_by: string; status: string }>`select c.fin, p.found_by, p.status from person_match_candidates p
+      join citizens c on c.citizen_id = p.high_citizen_id where c.fin in (${again.fin}, ${russian.fin})`.execute(db.db)).rows;
+    assert.ok(queued.length >= 2 && queued.every((q) => q.found_by === 'import' && q.status === 'open'));
+    // The Azerbaijani message has no English in it.
+    const az = await run(csv([row(who)]), { locale: 'az' });
+    assert.ok(az.warnings.length >= 1 && az.warnings[0]!.message.startsWith('Bu şəxs reyestrdə'));
   });
 });

@@ -25,6 +25,7 @@ import { bakuDate } from '../../platform/calendar.ts';
 import { format, type Locale, type Translated } from '../../platform/i18n.ts';
 import { FIN_ALPHABET, isFin, isIdCardNumber, isPhone, normalizeFin } from './identifiers.ts';
 import { CITIZEN_COLUMNS, MAX_LENGTH, REQUIRED_COLUMNS, copyField, type CitizenColumn } from './csv.ts';
+import { matchStatement, readMatchingParameters, toPairs } from './matching.ts';
 
 /** Stable codes of everything the import can reject. */
 export const IMPORT_ERROR_CODES = [
@@ -155,6 +156,18 @@ export const IMPORT_MESSAGES: Record<ImportErrorCode, Translated> = {
   },
 };
 
+/** The warning for an imported row that may be a person already in the registry (the other FIN masked). */
+export const POSSIBLE_DUPLICATE_MESSAGE: Translated = {
+  az: 'Bu şəxs reyestrdə artıq FİN {fin} ilə ola bilər (ad, soyad və doğum tarixi uyğundur); cüt yoxlama növbəsinə göndərildi',
+  ru: 'Возможно, этот человек уже есть в реестре с ФИН {fin} (совпадают фамилия, имя и дата рождения); пара отправлена на проверку',
+  en: 'This person may already be in the registry under FIN {fin} (names and birth date match); the pair is queued for review',
+};
+/** At most this many possible-duplicate warnings are listed in a report (all are counted and queued). */
+export const MAX_DUPLICATE_WARNINGS = 1000;
+
+/** A FIN shown in a warning: its first character only. */
+export const maskFin = (fin: string): string => `${fin.slice(0, 1)}******`;
+
 /** One rejected value: the CSV line (1 = header), the column, a stable code and a message. */
 export interface ImportError {
   line: number;
@@ -168,6 +181,10 @@ export interface ImportReport {
   /** Rows rejected (a row with several problems counts once; the header counts as none). */
   rejected: number;
   errors: ImportError[];
+  /** Imported rows that may be a person already in the registry (each pair queued for review). */
+  possibleDuplicates: number;
+  /** One warning per such pair (code possible_duplicate, on the imported row's line), at most MAX_DUPLICATE_WARNINGS. */
+  warnings: ImportError[];
   durationMs: number;
 }
 
@@ -386,6 +403,15 @@ class FinSet {
       i = (i + 1) & this.mask;
     }
   }
+  /** The line `fin` was first seen on, or 0. */
+  get(fin: string): number {
+    const key = encodeFin(fin) + 1;
+    for (let i = FinSet.slot(key, this.mask); ; i = (i + 1) & this.mask) {
+      const k = this.keys[i]!;
+      if (k === 0) return 0;
+      if (k === key) return this.lines[i]!;
+    }
+  }
   private grow(): void {
     const oldKeys = this.keys;
     const oldLines = this.lines;
@@ -524,6 +550,8 @@ export async function importCitizens(database: Database, input: Readable, opts: 
   const errors: ImportError[] = [];
   let rejected = 0;
   let imported = 0;
+  let possibleDuplicates = 0;
+  const warnings: ImportError[] = [];
 
   const addError = (line: number, field: string, code: ImportErrorCode, params: Record<string, string | number>) =>
     errors.push({ line, field, code, message: importMessage(code, locale, params) });
@@ -533,7 +561,7 @@ export async function importCitizens(database: Database, input: Readable, opts: 
   pipeline(input, parser, (err) => {
     if (err) source.fail(err);
   });
-  const done = (): ImportReport => ({ imported, rejected, errors, durationMs: Math.round(performance.now() - started) });
+  const done = (): ImportReport => ({ imported, rejected, errors, possibleDuplicates, warnings, durationMs: Math.round(performance.now() - started) });
 
   try {
     return await database.withConnection(async (conn) => {
@@ -713,8 +741,32 @@ export async function importCitizens(database: Database, input: Readable, opts: 
         }
       };
 
+      /**
+       * Matches the rows just imported (ids above `lastBefore`) against the whole registry, set-based
+       * in one statement, queues the pairs and warns on the imported row's line.
+       */
+      const matchImported = async (lastBefore: number) => {
+        const q = matchStatement(await readMatchingParameters(), lastBefore, 'import').compile(database.db);
+        const pairs = toPairs((await conn.query<Parameters<typeof toPairs>[0][number]>(q.sql, q.parameters as unknown[])).rows);
+        possibleDuplicates = pairs.length;
+        if (pairs.length === 0) return;
+        const shown = pairs.slice(0, MAX_DUPLICATE_WARNINGS);
+        const ids = [...new Set(shown.flatMap((x) => [x.lowCitizenId, x.highCitizenId]))];
+        const fin = new Map((await conn.query<{ citizen_id: string | number; fin: string }>('select citizen_id, fin from citizens where citizen_id = any($1::bigint[])', [ids])).rows
+          .map((x) => [Number(x.citizen_id), x.fin]));
+        const lineOf = (id: number) => (id > lastBefore ? fins.get(fin.get(id) ?? '') : 0);
+        for (const x of shown) {
+          // The imported row is the higher id (both may be new: two rows of the file are one person).
+          const mine = x.highCitizenId;
+          const other = x.lowCitizenId;
+          warnings.push({ line: lineOf(mine), field: 'fin', code: 'possible_duplicate', message: format(POSSIBLE_DUPLICATE_MESSAGE[locale], { fin: maskFin(fin.get(other) ?? '') }) });
+        }
+        warnings.sort((a, b) => a.line - b.line);
+      };
+
       await conn.query('BEGIN');
       try {
+        const lastBefore = Number((await conn.query<{ m: string | number }>('select coalesce(max(citizen_id), 0) as m from citizens')).rows[0]!.m);
         while (!eof) {
           const batch = new Batch(batchSize);
           if (failed) {
@@ -747,6 +799,7 @@ export async function importCitizens(database: Database, input: Readable, opts: 
           await conn.query('ROLLBACK');
           imported = 0;
         } else {
+          if (imported > 0) await matchImported(lastBefore);
           await conn.query('COMMIT');
         }
         return done();

@@ -14,6 +14,8 @@ import { REGISTRY_READERS } from './service.ts';
 const ImportReportOut = Type.Object({
   imported: Type.Integer(), rejected: Type.Integer(), durationMs: Type.Number(),
   errors: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() })),
+  possibleDuplicates: Type.Integer(),
+  warnings: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() })),
 });
 
 /** Citizen registry: look-up by FIN, full record, life events, CSV import. */
