@@ -73,6 +73,10 @@ export function matchStatement(p: MatchingParameters, after: number, foundBy: 'i
       select citizen_id, birth_date, extract(year from birth_date)::int as y, sex, district_code,
              dost_fold_name(last_name) as l, dost_fold_name(first_name) as f, dost_fold_name(patronymic) as p
         from citizens where merged_into is null and death_date is null
+         -- an import compares its new rows only with people born within a day of one of them, so
+         -- a small file into a large registry folds a few thousand names, not all of them (the
+         -- registry-wide run, after = 0, blocks on surname and birth year too)
+         and (${after} = 0 or birth_date in (select (n.birth_date + v.o)::date from citizens n cross join (values (-1), (0), (1)) v(o) where n.citizen_id > ${after}))
     ), a as materialized (
       select * from k where citizen_id > ${after}
     ), pairs as (
